@@ -1,0 +1,17 @@
+export * from './errors/index.js';
+export {
+  compositionSchema,
+  cssColorSchema,
+  imageSizeSchema,
+  layerSchema,
+  maxImageSide,
+  maxLayers,
+  nameSchema,
+  seedSchema,
+  styleStepSchema,
+} from './schema/composition-schema.js';
+export { defineComposition, validateComposition } from './schema/define-composition.js';
+export { describeValue, formatPath } from './schema/format-issues.js';
+export { parseWithSchema } from './schema/parse-with-schema.js';
+export * from './types/index.js';
+export { parseCssColor, type RgbaColor } from './util/css-color.js';

@@ -1,0 +1,31 @@
+import type { Layer } from './layer.js';
+import type { StyleStep } from './style-step.js';
+
+/** Output encodings a composition can ask for. */
+export type OutputFormat = 'png' | 'webp' | 'jpeg';
+
+/** How the final picture is encoded. */
+export interface OutputOptions {
+  /** File format. @default 'png' */
+  readonly format: OutputFormat;
+  /** Quality 1..100 for lossy formats. @default encoder's default */
+  readonly quality?: number;
+}
+
+/** A stack of layers to paint and blend, plus an optional style pass. */
+export interface Composition {
+  /** Canvas width in pixels. */
+  readonly width: number;
+  /** Canvas height in pixels. */
+  readonly height: number;
+  /** Canvas colour under the layers: a CSS colour or `transparent`. @default 'transparent' */
+  readonly background?: string;
+  /** The layers, **first on top** (as in a layer panel). */
+  readonly layers: readonly Layer[];
+  /** Final pass over the composite. */
+  readonly style?: StyleStep;
+  /** Default seed for every step without one. */
+  readonly seed?: number;
+  /** How the result is encoded. @default { format: 'png' } */
+  readonly output?: OutputOptions;
+}

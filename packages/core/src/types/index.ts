@@ -1,0 +1,10 @@
+export { type BlendMode, blendModes } from './blend-mode.js';
+export type * from './composition.js';
+export type * from './compositor.js';
+export type * from './encoded-image.js';
+export type * from './layer.js';
+export type * from './provider.js';
+export type * from './render-event.js';
+export type * from './render-plan.js';
+export type * from './render-result.js';
+export type * from './style-step.js';

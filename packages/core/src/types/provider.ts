@@ -1,0 +1,116 @@
+import type { EncodedImage, ImageSize } from './encoded-image.js';
+
+/** A continuous range of generation sizes. */
+export interface SizeRange {
+  /** Smallest width and height accepted. */
+  readonly min: number;
+  /** Largest width and height accepted. */
+  readonly max: number;
+  /** Both sides must be a multiple of this. @default 1 */
+  readonly multipleOf?: number;
+}
+
+/** What a provider can do; the planner adapts each request to it. */
+export interface ProviderCapabilities {
+  /** Can paint on a transparent background (native cut-outs). */
+  readonly transparency: boolean;
+  /** Accepts an input image (`ImageRequest.image`): chains and the style pass. */
+  readonly imageInput: boolean;
+  /** Accepts an inpainting mask with the input image. */
+  readonly mask: boolean;
+  /** Honours `seed`, so a render can be replayed. */
+  readonly seed: boolean;
+  /** Most images one call can return. */
+  readonly maxImagesPerCall: number;
+  /** Sizes it can generate: a list, or a range. Requests are snapped to the nearest one. */
+  readonly sizes: readonly ImageSize[] | SizeRange;
+}
+
+/** Progress of one provider call. */
+export interface ImageProgress {
+  /** Completed fraction, 0..1, when the provider reports it. */
+  readonly fraction?: number;
+  /** Estimated time left, in milliseconds. */
+  readonly etaMs?: number;
+  /** A preview of the image so far. */
+  readonly preview?: EncodedImage;
+}
+
+/** One image to paint, as handed to {@link Provider.generate}. */
+export interface ImageRequest {
+  /** What to paint. */
+  readonly prompt: string;
+  /** Width in pixels (already snapped to the provider's sizes). */
+  readonly width: number;
+  /** Height in pixels (already snapped to the provider's sizes). */
+  readonly height: number;
+  /** What the image should not contain. */
+  readonly negativePrompt?: string;
+  /** Seed to use, when the provider supports seeds. */
+  readonly seed?: number;
+  /** Paint on a transparent background (only sent where `capabilities.transparency`). */
+  readonly transparent?: boolean;
+  /** Input image: paint over it (chains, style pass). */
+  readonly image?: EncodedImage;
+  /** Inpainting mask for `image`. */
+  readonly mask?: EncodedImage;
+  /** How far the result may move away from `image`, 0..1. Each adapter documents its mapping. */
+  readonly strength?: number;
+  /** Provider-specific options. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Aborts the call; adapters free the socket at once. */
+  readonly signal: AbortSignal;
+  /** Called with progress while the call runs. */
+  readonly onProgress?: (progress: ImageProgress) => void;
+}
+
+/** What {@link Provider.generate} returns. */
+export interface ImageResult {
+  /** The painted image. */
+  readonly image: EncodedImage;
+  /** The seed the provider really used. */
+  readonly seed?: number;
+  /** The prompt as the provider rewrote it (e.g. dall-e-3). */
+  readonly revisedPrompt?: string;
+  /** Token or compute usage as the provider reports it. */
+  readonly usage?: Readonly<Record<string, number>>;
+  /** Cost of the call in US dollars, when known. */
+  readonly costUsd?: number;
+  /** The provider's request id. */
+  readonly requestId?: string;
+  /** Options the provider could not honour, and other non-fatal notes. */
+  readonly warnings: readonly string[];
+  /** Anything else the provider returned that may be useful. JSON-safe. */
+  readonly providerMetadata?: Readonly<Record<string, unknown>>;
+}
+
+/** A request as the planner knows it before any call: no signal, no callbacks. */
+export type PlannedImageRequest = Omit<ImageRequest, 'signal' | 'onProgress'>;
+
+/**
+ * An image model behind an adapter. Adapters implement this; the loom calls `generate` and
+ * owns retries, timeouts and concurrency (adapters never retry on their own).
+ */
+export interface Provider {
+  /** Provider id, e.g. `openai`, `a1111`. */
+  readonly id: string;
+  /** Model id, e.g. `gpt-image-1`. */
+  readonly modelId: string;
+  /** What the model can do. */
+  readonly capabilities: ProviderCapabilities;
+  /**
+   * Paints one image.
+   *
+   * @param request - the prompt, size, inputs and an `AbortSignal`.
+   * @returns the image and what is known about how it was made.
+   * @throws ProviderError on a failed call (with `retryable` set), AbortError when aborted.
+   */
+  generate(request: ImageRequest): Promise<ImageResult>;
+  /**
+   * Estimated cost of a request in US dollars, without calling anything. Optional: the plan's
+   * cost estimate covers only providers that declare prices.
+   *
+   * @param request - the planned request.
+   */
+  estimateCostUsd?(request: PlannedImageRequest): number | undefined;
+}

@@ -1,0 +1,116 @@
+import type { LayerloomError } from '../errors/layerloom-error.js';
+import type { SizedImage } from './encoded-image.js';
+import type { ImageProgress } from './provider.js';
+import type { RenderPlan } from './render-plan.js';
+import type { LayerRecord, RenderResult, StepRecord } from './render-result.js';
+
+/** Fields every {@link RenderEvent} has. */
+interface RenderEventBase {
+  /** Milliseconds since the render started. */
+  readonly elapsedMs: number;
+}
+
+/** The plan is ready; no provider was called yet. */
+export interface PlanEvent extends RenderEventBase {
+  readonly type: 'plan';
+  readonly plan: RenderPlan;
+}
+
+/** A layer waits in its provider's queue. */
+export interface LayerQueuedEvent extends RenderEventBase {
+  readonly type: 'layer:queued';
+  readonly layerId: string;
+  /** Alias whose queue it waits in. */
+  readonly provider: string;
+  /** Tasks ahead of it in that queue (0 = next). */
+  readonly position: number;
+}
+
+/** A provider call for a layer started. */
+export interface LayerStartEvent extends RenderEventBase {
+  readonly type: 'layer:start';
+  readonly layerId: string;
+  readonly provider: string;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+}
+
+/** The provider reported progress. */
+export interface LayerProgressEvent extends RenderEventBase, ImageProgress {
+  readonly type: 'layer:progress';
+  readonly layerId: string;
+  readonly provider: string;
+}
+
+/** A call failed and will be retried after `delayMs`. */
+export interface LayerRetryEvent extends RenderEventBase {
+  readonly type: 'layer:retry';
+  readonly layerId: string;
+  readonly provider: string;
+  /** The attempt that failed (1-based). */
+  readonly attempt: number;
+  /** Wait before the next attempt. */
+  readonly delayMs: number;
+  /** Why: the failed attempt's error code and message. */
+  readonly reason: string;
+  readonly error: LayerloomError;
+}
+
+/** A layer is painted (or taken from the cache). */
+export interface LayerDoneEvent extends RenderEventBase {
+  readonly type: 'layer:done';
+  readonly layerId: string;
+  readonly record: LayerRecord;
+}
+
+/** A layer failed for good on one provider. */
+export interface LayerErrorEvent extends RenderEventBase {
+  readonly type: 'layer:error';
+  readonly layerId: string;
+  readonly provider: string;
+  readonly error: LayerloomError;
+  /** What happens next: another provider is tried, the layer is skipped, or the render fails. */
+  readonly outcome: 'fallback' | 'skip' | 'fail';
+}
+
+/** The layers are blended. */
+export interface CompositeDoneEvent extends RenderEventBase {
+  readonly type: 'composite:done';
+  readonly image: SizedImage;
+  readonly ms: number;
+}
+
+/** The style pass started. */
+export interface StyleStartEvent extends RenderEventBase {
+  readonly type: 'style:start';
+  readonly provider: string;
+}
+
+/** The style pass is done. */
+export interface StyleDoneEvent extends RenderEventBase {
+  readonly type: 'style:done';
+  readonly record: StepRecord;
+}
+
+/** The render finished. */
+export interface DoneEvent extends RenderEventBase {
+  readonly type: 'done';
+  readonly result: RenderResult;
+}
+
+/** Everything a render reports, discriminated by `type`. */
+export type RenderEvent =
+  | PlanEvent
+  | LayerQueuedEvent
+  | LayerStartEvent
+  | LayerProgressEvent
+  | LayerRetryEvent
+  | LayerDoneEvent
+  | LayerErrorEvent
+  | CompositeDoneEvent
+  | StyleStartEvent
+  | StyleDoneEvent
+  | DoneEvent;
+
+/** The `type` of every {@link RenderEvent}. */
+export type RenderEventType = RenderEvent['type'];
