@@ -5,6 +5,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
+  // Shared chunks in both formats, so the entry points share one copy of each error class.
+  splitting: true,
   sourcemap: true,
   target: 'node20',
   tsconfig: '../../tsconfig.build.json',

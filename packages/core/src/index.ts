@@ -1,4 +1,5 @@
 export * from './errors/index.js';
+export * from './notation/index.js';
 export {
   compositionSchema,
   cssColorSchema,

@@ -1,1 +1,6 @@
-export {};
+export {
+  createTestServer,
+  type RecordedRequest,
+  type TestServer,
+  type TestServerOptions,
+} from './create-test-server.js';

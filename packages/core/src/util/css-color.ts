@@ -51,7 +51,8 @@ const namedColors = new Map<string, number>(
     }),
 );
 
-const clampByte = (value: number): number => Math.min(255, Math.max(0, Math.round(value)));
+// The epsilon makes exact halves that float maths lands just under (127.4999…) round up, as CSS does.
+const clampByte = (value: number): number => Math.min(255, Math.max(0, Math.round(value + 1e-9)));
 const clampUnit = (value: number): number => Math.min(1, Math.max(0, value));
 
 function parseHex(hex: string): RgbaColor | undefined {

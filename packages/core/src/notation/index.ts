@@ -1,0 +1,2 @@
+/** Layer notation: filled by parseLayerNotation / formatLayerNotation. */
+export {};
