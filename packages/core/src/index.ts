@@ -1,5 +1,6 @@
 export * from './errors/index.js';
 export * from './notation/index.js';
+export * from './preview/index.js';
 export {
   compositionSchema,
   cssColorSchema,
@@ -16,3 +17,5 @@ export { describeValue, formatPath } from './schema/format-issues.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
 export * from './types/index.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
+export { type DecodedPng, decodePng } from './util/decode-png.js';
+export { type EncodePngOptions, encodePng, type PngPixels } from './util/encode-png.js';

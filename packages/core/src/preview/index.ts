@@ -1,0 +1,1 @@
+export { createPreviewProvider, type PreviewProviderOptions } from './create-preview-provider.js';
