@@ -18,6 +18,10 @@ export const sourceAliases = [
   },
   { find: /^@layerloom\/provider-sd$/, replacement: source('./packages/provider-sd/src/index.ts') },
   { find: /^@layerloom\/cli$/, replacement: source('./packages/cli/src/index.ts') },
+  {
+    find: /^@layerloom\/queue-bullmq$/,
+    replacement: source('./packages/queue-bullmq/src/index.ts'),
+  },
 ];
 
 export default defineConfig({
