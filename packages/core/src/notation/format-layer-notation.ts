@@ -1,0 +1,180 @@
+import { ValidationError } from '../errors/validation-error.js';
+import { compositionSchema } from '../schema/composition-schema.js';
+import { parseWithSchema } from '../schema/parse-with-schema.js';
+import type { Composition } from '../types/composition.js';
+import type { Layer, Matte } from '../types/layer.js';
+import type { StyleStep } from '../types/style-step.js';
+import { isHexColor } from './attribute-values.js';
+import { escapePrompt, formatNumber, quoteString } from './escape-notation-text.js';
+import { isName } from './notation-characters.js';
+
+type Path = readonly (string | number)[];
+
+function cannotWrite(path: Path, message: string): ValidationError {
+  return ValidationError.field(path, message, 'composition');
+}
+
+function formatProvider(provider: string | readonly string[], path: Path): string {
+  if (typeof provider !== 'string') {
+    throw cannotWrite(
+      path,
+      'Expected one provider alias: a fallback list cannot be written in layer notation',
+    );
+  }
+  return provider;
+}
+
+function formatMatte(matte: Matte, path: Path): string {
+  if (typeof matte === 'string') return matte;
+  if (matte.tolerance !== undefined || matte.softness !== undefined) {
+    throw cannotWrite(
+      path,
+      'Expected a chroma-key matte without `tolerance` or `softness`: layer notation cannot write them',
+    );
+  }
+  if (!isHexColor(matte.chromaKey)) {
+    throw cannotWrite(
+      [...path, 'chromaKey'],
+      `Expected the chroma key to be a colour \`#rrggbb\` or \`#rgb\` to be written in layer notation, got ${JSON.stringify(matte.chromaKey)}`,
+    );
+  }
+  return matte.chromaKey;
+}
+
+function formatOptions(
+  options: Readonly<Record<string, unknown>> | undefined,
+  path: Path,
+  attributes: string[],
+): void {
+  if (options === undefined) return;
+  for (const name of Object.keys(options)) {
+    const value = options[name];
+    const optionPath = [...path, name];
+    if (!isName(name) || name === '__proto__') {
+      throw cannotWrite(
+        optionPath,
+        `Expected option names of letters, digits, \`_\` or \`-\` to be written in layer notation, got ${JSON.stringify(name)}`,
+      );
+    }
+    let written: string;
+    if (value === undefined) continue;
+    if (typeof value === 'string') written = quoteString(value, false, optionPath);
+    else if (typeof value === 'number' && Number.isFinite(value)) written = formatNumber(value);
+    else if (typeof value === 'boolean' || value === null) written = String(value);
+    else {
+      throw cannotWrite(
+        optionPath,
+        'Expected a string, a finite number, a boolean or `null`: layer notation cannot write other option values',
+      );
+    }
+    attributes.push(`opt.${name}: ${written}`);
+  }
+}
+
+function formatLayer(layer: Layer, index: number): string {
+  const path = ['layers', index];
+  if (layer.mask !== undefined) {
+    throw cannotWrite([...path, 'mask'], 'Expected no `mask`: layer notation cannot write masks');
+  }
+  const attributes: string[] = [];
+  const placement = layer.placement;
+  if (placement !== undefined) {
+    if (placement.x !== undefined) attributes.push(`x: ${formatNumber(placement.x)}`);
+    if (placement.y !== undefined) attributes.push(`y: ${formatNumber(placement.y)}`);
+    if (placement.width !== undefined) attributes.push(`w: ${formatNumber(placement.width)}`);
+    if (placement.height !== undefined) attributes.push(`h: ${formatNumber(placement.height)}`);
+    if (placement.fit !== undefined) attributes.push(`fit: ${placement.fit}`);
+    if (placement.anchor !== undefined) attributes.push(`anchor: ${placement.anchor}`);
+  }
+  if (layer.blend !== undefined) attributes.push(`blend: ${layer.blend}`);
+  if (layer.opacity !== undefined) attributes.push(`opacity: ${formatNumber(layer.opacity)}`);
+  if (layer.seed !== undefined) attributes.push(`seed: ${layer.seed}`);
+  if (layer.negativePrompt !== undefined) {
+    const negative = quoteString(layer.negativePrompt, true, [...path, 'negativePrompt']);
+    attributes.push(`negative: ${negative}`);
+  }
+  if (layer.size !== undefined) attributes.push(`size: ${layer.size.width}x${layer.size.height}`);
+  if (layer.matte !== undefined) {
+    attributes.push(`matte: ${formatMatte(layer.matte, [...path, 'matte'])}`);
+  }
+  if (layer.from !== undefined) attributes.push(`from: ${layer.from}`);
+  if (layer.strength !== undefined) attributes.push(`strength: ${formatNumber(layer.strength)}`);
+  formatOptions(layer.options, [...path, 'options'], attributes);
+  const prompt = escapePrompt(layer.prompt, [...path, 'prompt']);
+  const provider = formatProvider(layer.provider, [...path, 'provider']);
+  const block = attributes.length === 0 ? '' : ` {${attributes.join(', ')}}`;
+  return `| ${layer.id}: ${prompt} @${provider}${block}`;
+}
+
+function formatStyle(style: StyleStep): string {
+  const attributes: string[] = [];
+  if (style.strength !== undefined) attributes.push(`strength: ${formatNumber(style.strength)}`);
+  if (style.seed !== undefined) attributes.push(`seed: ${style.seed}`);
+  if (style.negativePrompt !== undefined) {
+    const negative = quoteString(style.negativePrompt, true, ['style', 'negativePrompt']);
+    attributes.push(`negative: ${negative}`);
+  }
+  formatOptions(style.options, ['style', 'options'], attributes);
+  const prompt = escapePrompt(style.prompt, ['style', 'prompt']);
+  const provider = formatProvider(style.provider, ['style', 'provider']);
+  const block = attributes.length === 0 ? '' : ` {${attributes.join(', ')}}`;
+  return `— style: ${prompt} @${provider}${block}`;
+}
+
+function formatBackground(background: string): string {
+  const writable =
+    background.trim() === background &&
+    !/[\r\n]/.test(background) &&
+    background.indexOf('#', 1) < 0;
+  if (!writable) {
+    throw cannotWrite(
+      ['background'],
+      `Expected a background colour without surrounding white space, line breaks or a \`#\` after the first character, got ${JSON.stringify(background)}`,
+    );
+  }
+  return background;
+}
+
+/**
+ * Writes a composition as canonical layer notation: the directives (`size` always, then
+ * `background`, `seed` and `format` when set), a blank line, one `| NAME: PROMPT @ALIAS {…}`
+ * line per layer (top first, every attribute in a fixed order, pixels rather than `%`) and the
+ * style line. Prompts are escaped so that `parseLayerNotation` reads back an equal composition
+ * (empty `placement` and `options` objects are left out).
+ *
+ * @param composition - the composition to write.
+ * @returns the notation, ending with a line break.
+ * @throws ValidationError when the composition is invalid or holds something the notation
+ * cannot express (a mask, a provider fallback list, a chroma key with tolerance or softness or
+ * not written `#rrggbb`, an option value that is not a string, number, boolean or `null`, a
+ * line break in a prompt); the error names the field.
+ *
+ * @example
+ * formatLayerNotation({
+ *   width: 1024, height: 1024,
+ *   layers: [{ id: 'hero', prompt: 'a knight', provider: 'A', opacity: 0.9 }],
+ * });
+ * // 'size 1024x1024\n\n| hero: a knight @A {opacity: 0.9}\n'
+ */
+export function formatLayerNotation(composition: Composition): string {
+  parseWithSchema(compositionSchema, composition, 'composition');
+  const lines = [`size ${composition.width}x${composition.height}`];
+  if (composition.background !== undefined) {
+    lines.push(`background ${formatBackground(composition.background)}`);
+  }
+  if (composition.seed !== undefined) lines.push(`seed ${composition.seed}`);
+  const output = composition.output;
+  if (output !== undefined) {
+    lines.push(
+      output.quality === undefined
+        ? `format ${output.format}`
+        : `format ${output.format} {quality: ${output.quality}}`,
+    );
+  }
+  lines.push('');
+  composition.layers.forEach((layer, index) => {
+    lines.push(formatLayer(layer, index));
+  });
+  if (composition.style !== undefined) lines.push(formatStyle(composition.style));
+  return `${lines.join('\n')}\n`;
+}
