@@ -13,7 +13,7 @@ export {
   styleStepSchema,
 } from './schema/composition-schema.js';
 export { defineComposition, validateComposition } from './schema/define-composition.js';
-export { describeValue, formatPath } from './schema/format-issues.js';
+export { describeValue, expected, formatIssues, formatPath } from './schema/format-issues.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
 export * from './types/index.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';

@@ -1,1 +1,17 @@
-export {};
+export {
+  createOpenAI,
+  defaultOpenAIBaseURL,
+  type OpenAIProvider,
+  openai,
+} from './create-openai.js';
+export { openAIErrorCodes } from './describe-openai-error.js';
+export { defaultAllowedImageHosts, type ImageDownloadOptions } from './image-download-options.js';
+export type { OpenAIImageModelId } from './openai-image-models.js';
+export type { OpenAIImageOptions } from './openai-image-options.js';
+export {
+  defaultOpenAIImagePrices,
+  type OpenAIImagePrice,
+  type OpenAIImagePrices,
+  type OpenAIImageTokenPrices,
+} from './openai-image-prices.js';
+export type { OpenAIProviderSettings } from './openai-provider-settings.js';

@@ -283,6 +283,50 @@ describe('createHttpClient', () => {
     });
   });
 
+  it('keeps a query string given in the path', async () => {
+    server.use(http.get('*/v1/signed.png', () => new HttpResponse('ok')));
+    await client().request({ path: '/signed.png?se=2026&sig=a%2Bb%3D', query: { extra: 1 } });
+    expect(server.requests.at(-1)!.path).toBe('/v1/signed.png?se=2026&sig=a%2Bb%3D&extra=1');
+  });
+
+  it('returns a 3xx with redirect: manual, and throws it by default', async () => {
+    server.use(
+      http.get(
+        '*/v1/moved',
+        () => new HttpResponse(null, { status: 302, headers: { location: '/v1/elsewhere' } }),
+      ),
+    );
+    const response = await client().request({ path: '/moved', redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/v1/elsewhere');
+    expect(await caught(client().request({ path: '/moved' }))).toMatchObject({ status: 302 });
+  });
+
+  it('resolves host names with the given lookup, whose errors pass through', async () => {
+    const looked: string[] = [];
+    const pinned = createHttpClient({
+      provider: 'test',
+      baseURL: `http://pinned.test:${server.port}/v1`,
+      lookup: (hostname, _options, callback) => {
+        looked.push(hostname);
+        callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      },
+    });
+    const response = await pinned.request({ method: 'POST', path: '/echo', body: { json: 1 } });
+    expect(response.json()).toEqual({ received: 1 });
+    expect(looked).toEqual(['pinned.test']);
+    await pinned.close();
+    const refusing = createHttpClient({
+      provider: 'test',
+      baseURL: `http://pinned.test:${server.port}/v1`,
+      lookup: (_hostname, _options, callback) =>
+        callback(new ValidationError([{ path: ['host'], message: 'refused' }]), '', 0),
+    });
+    const error = await refusing.request({ path: '/echo' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ValidationError);
+    await refusing.close();
+  });
+
   it('rejects a base URL that is not http(s)', () => {
     expect(() => createHttpClient({ provider: 'x', baseURL: 'ftp://host' })).toThrow(
       ValidationError,

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher, FormData, request, errors as undiciErrors } from 'undici';
 import { AbortError } from '../errors/abort-error.js';
 import { LayerloomError } from '../errors/layerloom-error.js';
@@ -39,6 +40,13 @@ export interface HttpClientOptions {
   readonly describeError?: (response: HttpResponse) => HttpErrorDescription;
   /** undici dispatcher to use instead of the client's own keep-alive agent (tests, proxies). */
   readonly dispatcher?: Dispatcher;
+  /**
+   * DNS lookup used when the client's own agent opens a socket (`net.connect`'s `lookup`).
+   * Lets a caller check every resolved address at connect time, e.g. to refuse private
+   * networks without a gap between the check and the connection. Ignored with `dispatcher`.
+   * @default the operating system's resolver (`dns.lookup`)
+   */
+  readonly lookup?: LookupFunction;
 }
 
 /** What {@link HttpClientOptions.describeError} extracts from an error response. */
@@ -78,6 +86,13 @@ export interface HttpRequest {
   readonly timeoutMs?: number;
   /** Overrides the client's `maxResponseBytes`. */
   readonly maxResponseBytes?: number;
+  /**
+   * What a 3xx answer does: `'error'` throws a `ProviderError`; `'manual'` returns it (with its
+   * `location` header) so the caller can check the target before following it. Redirects are
+   * never followed automatically. Applies to `request()`; `stream()` always throws.
+   * @default 'error'
+   */
+  readonly redirect?: 'error' | 'manual';
 }
 
 /** A buffered response. */
@@ -119,7 +134,7 @@ export interface HttpClient {
   /**
    * Sends a request and reads the whole body.
    *
-   * @returns the response, for any 2xx status.
+   * @returns the response, for any 2xx status (and 3xx with `redirect: 'manual'`).
    * @throws ProviderError for error statuses and connection failures (with `retryable`),
    *   AbortError when aborted.
    */
@@ -242,7 +257,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     options.dispatcher === undefined
       ? new Agent({
           keepAliveTimeout: 30_000,
-          connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+          connect: {
+            timeout: options.connectTimeoutMs ?? 10_000,
+            ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+          },
           headersTimeout: options.headersTimeoutMs ?? 300_000,
           bodyTimeout: options.bodyTimeoutMs ?? 300_000,
         })
@@ -252,7 +270,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const url = (path: string, query?: HttpRequest['query']): URL => {
     const target = new URL(origin);
-    target.pathname = `${basePath}${path.startsWith('/') ? path : `/${path}`}`;
+    // A path may carry its own query string (`/file.png?sig=…`), kept as sent.
+    const questionMark = path.indexOf('?');
+    const pathname = questionMark === -1 ? path : path.slice(0, questionMark);
+    if (questionMark !== -1) target.search = path.slice(questionMark);
+    target.pathname = `${basePath}${pathname.startsWith('/') ? pathname : `/${pathname}`}`;
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) target.searchParams.set(key, String(value));
     }
@@ -442,10 +464,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       const responseHeaders = lowerCaseHeaders(response.headers);
       const requestId = responseHeaders[requestIdHeader];
-      if (response.statusCode < 200 || response.statusCode >= 300 || mode === 'buffer') {
+      const returnedRedirect =
+        input.redirect === 'manual' &&
+        mode === 'buffer' &&
+        response.statusCode >= 300 &&
+        response.statusCode < 400;
+      const failed = (response.statusCode < 200 || response.statusCode >= 300) && !returnedRedirect;
+      if (failed || returnedRedirect || mode === 'buffer') {
         const body = await readAll(response.body, byteLimit, what, response.statusCode, requestId);
         const buffered = makeResponse(response.statusCode, responseHeaders, body, what);
-        if (response.statusCode < 200 || response.statusCode >= 300) throw errorFor(buffered, what);
+        if (failed) throw errorFor(buffered, what);
         return buffered;
       }
       streaming = true;

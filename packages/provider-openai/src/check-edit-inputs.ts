@@ -1,0 +1,92 @@
+import { type EncodedImage, ValidationError } from '@layerloom/core';
+import { type ImageInspection, inspectImage } from './inspect-image.js';
+import type { OpenAIImageModelSpec } from './openai-image-models.js';
+
+/** Largest mask OpenAI accepts, in bytes. */
+const maxMaskBytes = 4 * 1024 * 1024;
+
+const typeNames: Record<string, string> = {
+  'image/png': 'PNG',
+  'image/webp': 'WebP',
+  'image/jpeg': 'JPEG',
+};
+
+const megabytes = (bytes: number) => `${bytes / (1024 * 1024)} MB`;
+
+/** The checked inputs of an edit, with the format read from their bytes. */
+export interface CheckedEditInputs {
+  /** The input image's format and size. */
+  readonly image: ImageInspection;
+  /** The mask's format and size, when there is a mask. */
+  readonly mask: ImageInspection | undefined;
+}
+
+/**
+ * Checks an edit's input image and mask against what the model accepts, before any upload: the
+ * format (read from the bytes, not the declared media type), the byte size, dall-e-2's square
+ * PNG rule, and that the mask is a PNG of the image's size.
+ *
+ * @param modelId - the model, for messages.
+ * @param spec - the model's rules.
+ * @param image - the input image.
+ * @param mask - the mask, if any.
+ * @throws ValidationError naming `image` or `mask`.
+ */
+export function checkEditInputs(
+  modelId: string,
+  spec: OpenAIImageModelSpec,
+  image: EncodedImage,
+  mask: EncodedImage | undefined,
+): CheckedEditInputs {
+  const accepted = spec.inputImageTypes.map((type) => typeNames[type] ?? type).join(' or ');
+  const imageInfo = inspectImage(image.bytes);
+  if (imageInfo === undefined || !spec.inputImageTypes.includes(imageInfo.mediaType)) {
+    throw ValidationError.field(
+      ['image'],
+      `Expected \`image\` to be a ${accepted} file for ${modelId}, got ${imageInfo?.mediaType ?? `bytes that are not an image (declared ${image.mediaType})`}`,
+      'request',
+    );
+  }
+  if (image.bytes.byteLength > spec.maxInputImageBytes) {
+    throw ValidationError.field(
+      ['image'],
+      `Expected \`image\` to be at most ${megabytes(spec.maxInputImageBytes)} for ${modelId}, got ${image.bytes.byteLength} bytes`,
+      'request',
+    );
+  }
+  if (spec.squareInputImage && imageInfo.width !== imageInfo.height) {
+    throw ValidationError.field(
+      ['image'],
+      `Expected \`image\` to be square for ${modelId}, got ${imageInfo.width}x${imageInfo.height}`,
+      'request',
+    );
+  }
+  if (mask === undefined) return { image: imageInfo, mask: undefined };
+  const maskInfo = inspectImage(mask.bytes);
+  if (maskInfo?.mediaType !== 'image/png') {
+    throw ValidationError.field(
+      ['mask'],
+      `Expected \`mask\` to be a PNG file (transparent pixels mark the area to repaint), got ${maskInfo?.mediaType ?? `bytes that are not an image (declared ${mask.mediaType})`}`,
+      'request',
+    );
+  }
+  if (mask.bytes.byteLength > maxMaskBytes) {
+    throw ValidationError.field(
+      ['mask'],
+      `Expected \`mask\` to be at most ${megabytes(maxMaskBytes)}, got ${mask.bytes.byteLength} bytes`,
+      'request',
+    );
+  }
+  if (
+    imageInfo.width !== undefined &&
+    maskInfo.width !== undefined &&
+    (imageInfo.width !== maskInfo.width || imageInfo.height !== maskInfo.height)
+  ) {
+    throw ValidationError.field(
+      ['mask'],
+      `Expected \`mask\` to be the size of \`image\` (${imageInfo.width}x${imageInfo.height}), got ${maskInfo.width}x${maskInfo.height}`,
+      'request',
+    );
+  }
+  return { image: imageInfo, mask: maskInfo };
+}

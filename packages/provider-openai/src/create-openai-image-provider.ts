@@ -1,0 +1,235 @@
+import {
+  expected,
+  type ImageRequest,
+  type ImageResult,
+  type PlannedImageRequest,
+  type Provider,
+  parseWithSchema,
+} from '@layerloom/core';
+import type { HttpBody, HttpClient } from '@layerloom/core/http';
+import { z } from 'zod';
+import { buildEditForm } from './build-edit-form.js';
+import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cost.js';
+import { checkEditInputs } from './check-edit-inputs.js';
+import { downloadImage } from './download-image.js';
+import type { ImageDownloadOptions } from './image-download-options.js';
+import { mapImageRequest } from './map-image-request.js';
+import type { FreeSizeRule, OpenAIImageModelSpec } from './openai-image-models.js';
+import {
+  type OpenAIImageOptions,
+  openAIImageOptionFields,
+  openAIRequestOptionsSchema,
+} from './openai-image-options.js';
+import type { OpenAIImagePrices } from './openai-image-prices.js';
+import type { ResponseContext } from './provider-failure.js';
+import { readImageResponse } from './read-image-response.js';
+import { readImageStream } from './read-image-stream.js';
+import type { ReceivedImage } from './received-image.js';
+import { verifyImage } from './verify-image.js';
+
+/** What the image providers of one `createOpenAI` instance share. */
+export interface OpenAIImageProviderContext {
+  /** The HTTP client, created at the first call (throws when no key is set). */
+  readonly client: () => HttpClient;
+  /** Prices by model id. */
+  readonly prices: OpenAIImagePrices;
+  /** Largest image, in bytes. */
+  readonly maxImageBytes: number;
+  /** Largest image, in pixels. */
+  readonly maxImagePixels: number;
+  /** The guarded download's settings. */
+  readonly imageDownload: ImageDownloadOptions;
+}
+
+const encodedImageSchema = z.object({
+  bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
+  mediaType: z.string(),
+});
+
+const requestSchema = z.object({
+  prompt: z.string().min(1),
+  width: z.number().int().min(1).max(65_535),
+  height: z.number().int().min(1).max(65_535),
+  negativePrompt: z.string().optional(),
+  seed: z.number().optional(),
+  transparent: z.boolean().optional(),
+  image: encodedImageSchema.optional(),
+  mask: encodedImageSchema.optional(),
+  strength: z.number().min(0).max(1).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
+  onProgress: z.function().optional(),
+});
+
+const knownOptions = new Set(Object.keys(openAIImageOptionFields));
+
+/** Base64 grows bytes by 4/3; a little room for the JSON around the image. */
+const base64Bytes = (bytes: number) => Math.ceil(bytes / 3) * 4 + 1024 * 1024;
+
+function definedEntries<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}
+
+/** Token usage in Layerloom's shape: camelCase counts, only those reported. */
+function usageOf(usage: OpenAIImageUsage | undefined): Record<string, number> | undefined {
+  if (usage === undefined) return undefined;
+  const entries: [string, unknown][] = [
+    ['inputTokens', usage.input_tokens],
+    ['inputTextTokens', usage.input_tokens_details?.text_tokens],
+    ['inputImageTokens', usage.input_tokens_details?.image_tokens],
+    ['outputTokens', usage.output_tokens],
+    ['outputTextTokens', usage.output_tokens_details?.text_tokens],
+    ['outputImageTokens', usage.output_tokens_details?.image_tokens],
+    ['totalTokens', usage.total_tokens],
+  ];
+  const result = Object.fromEntries(
+    entries.filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
+  return Object.keys(result).length === 0 ? undefined : result;
+}
+
+/**
+ * Builds the `Provider` for one OpenAI image model.
+ *
+ * @param modelId - the model id sent as `model`.
+ * @param spec - the model's rules.
+ * @param defaults - validated default options.
+ * @param context - the shared client, prices and limits.
+ */
+export function createOpenAIImageProvider(
+  modelId: string,
+  spec: OpenAIImageModelSpec,
+  defaults: OpenAIImageOptions,
+  context: OpenAIImageProviderContext,
+): Provider {
+  const price = context.prices[modelId] ?? context.prices[spec.canonicalId];
+  const sizes = Array.isArray(spec.sizes)
+    ? spec.sizes
+    : {
+        min: (spec.sizes as FreeSizeRule).minSide,
+        max: (spec.sizes as FreeSizeRule).maxLongSide,
+        multipleOf: (spec.sizes as FreeSizeRule).multipleOf,
+      };
+
+  const optionsFor = (request: PlannedImageRequest, warnings: string[]): OpenAIImageOptions => {
+    const parsed = parseWithSchema(openAIRequestOptionsSchema, request.options ?? {}, 'options');
+    for (const key of Object.keys(parsed)) {
+      if (!knownOptions.has(key)) {
+        warnings.push(`Option \`${key}\` is not an OpenAI image option; it was ignored.`);
+      }
+    }
+    const own = Object.fromEntries(
+      Object.entries(parsed).filter(([key]) => knownOptions.has(key)),
+    ) as OpenAIImageOptions;
+    return { ...defaults, ...definedEntries(own) };
+  };
+
+  return {
+    id: 'openai',
+    modelId,
+    capabilities: {
+      transparency: spec.transparency,
+      imageInput: spec.edits,
+      mask: spec.mask,
+      seed: false,
+      maxImagesPerCall: spec.maxImagesPerCall,
+      sizes,
+    },
+
+    estimateCostUsd(request: PlannedImageRequest): number | undefined {
+      try {
+        const mapped = mapImageRequest(modelId, spec, request, optionsFor(request, []));
+        return calculateImageCost(price, { size: mapped.size, quality: mapped.quality });
+      } catch {
+        return undefined;
+      }
+    },
+
+    async generate(request: ImageRequest): Promise<ImageResult> {
+      parseWithSchema(requestSchema, request, 'request');
+      const warnings: string[] = [];
+      const mapped = mapImageRequest(modelId, spec, request, optionsFor(request, warnings));
+      warnings.push(...mapped.warnings);
+      const body: HttpBody =
+        request.image === undefined
+          ? { json: mapped.fields }
+          : {
+              form: buildEditForm(
+                mapped.fields,
+                request.image,
+                checkEditInputs(modelId, spec, request.image, request.mask).image.mediaType,
+                request.mask,
+              ),
+            };
+
+      const client = context.client();
+      const call = { method: 'POST' as const, path: mapped.endpoint, body, signal: request.signal };
+      let received: ReceivedImage;
+      let responseContext: ResponseContext;
+      if (mapped.stream) {
+        const response = await client.stream({
+          ...call,
+          maxResponseBytes: base64Bytes(context.maxImageBytes) * (mapped.partialImages + 1),
+        });
+        responseContext = { requestId: response.requestId, status: response.status };
+        received = await readImageStream(response, {
+          partialImages: mapped.partialImages,
+          maxImageBytes: context.maxImageBytes,
+          maxImagePixels: context.maxImagePixels,
+          onProgress: request.onProgress,
+          warnings,
+          redact: client.redact,
+        });
+      } else {
+        const response = await client.request({
+          ...call,
+          maxResponseBytes: base64Bytes(context.maxImageBytes),
+        });
+        responseContext = { requestId: response.requestId, status: response.status };
+        received = await readImageResponse(response, {
+          maxImageBytes: context.maxImageBytes,
+          redact: client.redact,
+          download: (url) =>
+            downloadImage(
+              url,
+              { ...context.imageDownload, maxBytes: context.maxImageBytes },
+              request.signal,
+              { requestId: response.requestId },
+            ),
+        });
+      }
+
+      const { image, inspection } = verifyImage(
+        received.bytes,
+        context.maxImagePixels,
+        responseContext,
+      );
+      const { echoed } = received;
+      const costUsd = calculateImageCost(price, {
+        size: typeof echoed.size === 'string' ? echoed.size : mapped.size,
+        quality: typeof echoed.quality === 'string' ? echoed.quality : mapped.quality,
+        usage: received.usage,
+      });
+      const usage = usageOf(received.usage);
+      const { requestId } = responseContext;
+      return {
+        image,
+        warnings,
+        providerMetadata: definedEntries({
+          model: modelId,
+          endpoint: mapped.endpoint,
+          requestedSize: mapped.size,
+          width: inspection.width,
+          height: inspection.height,
+          ...echoed,
+        }),
+        ...(received.revisedPrompt === undefined ? {} : { revisedPrompt: received.revisedPrompt }),
+        ...(usage === undefined ? {} : { usage }),
+        ...(costUsd === undefined ? {} : { costUsd }),
+        ...(requestId === undefined ? {} : { requestId }),
+      };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { isIP, type LookupFunction } from 'node:net';
+import { expected } from '@layerloom/core';
+import { z } from 'zod';
+
+/** Hosts OpenAI serves DALL·E image URLs from. */
+export const defaultAllowedImageHosts: readonly string[] = [
+  'oaidalleapiprodscus.blob.core.windows.net',
+];
+
+/**
+ * How image URLs in responses (DALL·E with `responseFormat: 'url'`) are downloaded. The
+ * download is guarded: https only, hosts from an allowlist, no private, loopback or link-local
+ * address (checked for IP literals, and for every address a host name resolves to, at connect
+ * time, so a DNS answer cannot change between the check and the connection), at most a few
+ * redirects (each re-checked), a byte cap and a timeout.
+ */
+export interface ImageDownloadOptions {
+  /**
+   * Host names images may be downloaded from: exact names, or `*.example.com` for any
+   * subdomain. @default defaultAllowedImageHosts (OpenAI's image storage)
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Allow plain `http:` URLs. Only for tests and trusted local proxies. @default false */
+  readonly allowHttp?: boolean;
+  /**
+   * IP addresses exempt from the private-network refusal, e.g. a proxy inside your network or
+   * a test server on `127.0.0.1`. @default []
+   */
+  readonly allowedAddresses?: readonly string[];
+  /**
+   * DNS lookup used to resolve allowed hosts (the `net.connect` signature); every address it
+   * returns is checked before connecting. Inject it in tests. @default dns.lookup
+   */
+  readonly lookup?: LookupFunction;
+  /** Redirects followed, each re-checked. @default 3 */
+  readonly maxRedirects?: number;
+  /** Limit for the whole download, redirects included, in milliseconds. @default 60_000 */
+  readonly timeoutMs?: number;
+}
+
+/** Schema of {@link ImageDownloadOptions}. */
+export const imageDownloadOptionsSchema = z.strictObject({
+  allowedHosts: z
+    .array(
+      z.string(expected('a host name')).min(1, expected('a host name')),
+      expected('an array of host names'),
+    )
+    .optional(),
+  allowHttp: z.boolean().optional(),
+  allowedAddresses: z
+    .array(
+      z
+        .string(expected('an IP address'))
+        .refine((value) => isIP(value.replace(/^\[|\]$/g, '')) !== 0, expected('an IP address')),
+      expected('an array of IP addresses'),
+    )
+    .optional(),
+  lookup: z
+    .custom<LookupFunction>((value) => typeof value === 'function', expected('a function'))
+    .optional(),
+  maxRedirects: z
+    .number(expected('an integer from 0 to 10'))
+    .int(expected('an integer from 0 to 10'))
+    .min(0, expected('an integer from 0 to 10'))
+    .max(10, expected('an integer from 0 to 10'))
+    .optional(),
+  timeoutMs: z
+    .number(expected('a positive number of milliseconds'))
+    .positive(expected('a positive number of milliseconds'))
+    .optional(),
+});
