@@ -1,0 +1,124 @@
+import { AbortError } from '@layerloom/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compositeRasters } from '../composite-rasters.js';
+import { compositeRastersSync } from '../composite-rasters-sync.js';
+import type { Raster } from '../raster.js';
+import { BandWorkerPool, bandWorkerSource, sharedBandWorkerPool } from './band-worker-pool.js';
+import { compositePrepared } from './composite-prepared.js';
+import { planBands, rowCosts } from './plan-bands.js';
+import { prepareComposite } from './prepare-composite.js';
+
+function noise(width: number, height: number, seed: number): Raster {
+  const data = new Uint8ClampedArray(width * height * 4);
+  let state = seed;
+  for (let index = 0; index < data.length; index++) {
+    state = (state * 1_103_515_245 + 12_345) >>> 0;
+    data[index] = state >>> 24;
+  }
+  return { width, height, data };
+}
+
+const base = noise(160, 120, 1);
+const layers = [
+  { raster: noise(100, 90, 2), left: -20, top: 10, blend: 'soft-light' as const, opacity: 0.7 },
+  { raster: noise(80, 140, 3), left: 70, top: -15, blend: 'hue' as const },
+  {
+    raster: noise(160, 60, 4),
+    top: 50,
+    mask: noise(160, 60, 5).data.subarray(0, 9600) as unknown as Uint8Array,
+  },
+];
+const expected = compositeRastersSync(base, layers).data;
+
+const pools: BandWorkerPool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.close()));
+});
+
+describe('worker threads', () => {
+  it('run the kernel from its source text and agree with the calling thread byte for byte', async () => {
+    const pool = new BandWorkerPool();
+    pools.push(pool);
+    const composite = prepareComposite(base, layers);
+    const result = await compositePrepared(composite, {
+      threads: 3,
+      threshold: 0,
+      callerShare: 1,
+      pool,
+      signal: undefined,
+    });
+    expect(pool.available).toBe(true);
+    expect(result.data).toEqual(expected);
+  });
+
+  it('are used by compositeRasters above the threshold', async () => {
+    const result = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 2 });
+    expect(sharedBandWorkerPool.available).toBe(true);
+    expect(result.data).toEqual(expected);
+  });
+
+  it('fall back to the calling thread when a worker cannot start, and stop being offered', async () => {
+    const pool = new BandWorkerPool(bandWorkerSource('this is not javascript', 'nothing'));
+    pools.push(pool);
+    const composite = prepareComposite(base, layers);
+    const plan = { threads: 2, threshold: 0, callerShare: 1, pool, signal: undefined };
+    expect((await compositePrepared(composite, plan)).data).toEqual(expected);
+    expect(pool.available).toBe(false);
+    expect((await compositePrepared(composite, plan)).data).toEqual(expected);
+  });
+
+  it('fall back when the kernel fails in the worker', async () => {
+    const pool = new BandWorkerPool(
+      bandWorkerSource('function broken() { throw new Error("x"); }', 'broken'),
+    );
+    pools.push(pool);
+    const composite = prepareComposite(base, layers);
+    const result = await compositePrepared(composite, {
+      threads: 2,
+      threshold: 0,
+      callerShare: 1,
+      pool,
+      signal: undefined,
+    });
+    expect(result.data).toEqual(expected);
+  });
+
+  it('stay unused below the threshold', async () => {
+    const pool = new BandWorkerPool(bandWorkerSource('throw new Error("must not start")', 'x'));
+    const composite = prepareComposite(base, layers);
+    await compositePrepared(composite, {
+      threads: 2,
+      threshold: 1e12,
+      callerShare: 1,
+      pool,
+      signal: undefined,
+    });
+    expect(pool.available).toBe(true);
+  });
+
+  it('reject with an AbortError when the signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      compositeRasters(base, layers, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    const later = new AbortController();
+    const running = compositeRasters(base, layers, { signal: later.signal, parallelThreshold: 0 });
+    later.abort();
+    await expect(running).rejects.toBeInstanceOf(AbortError);
+  });
+});
+
+describe('bands', () => {
+  it('are cut by estimated cost and cover every row once', () => {
+    const composite = prepareComposite(base, layers);
+    const costs = rowCosts(composite);
+    expect(costs[0]).toBe(160 + 80); // canvas row + the part of the hue layer that shows
+    const bands = planBands(costs, [1, 1, 0.5]);
+    expect(bands[0]!.rowStart).toBe(0);
+    expect(bands.at(-1)!.rowEnd).toBe(120);
+    for (let index = 1; index < bands.length; index++) {
+      expect(bands[index]!.rowStart).toBe(bands[index - 1]!.rowEnd);
+    }
+  });
+});

@@ -1,0 +1,698 @@
+/** One layer as the kernel sees it: validated, clipped to the band, its blend mode as a code. */
+export interface BandLayer {
+  /** RGBA bytes of whole layer rows, starting at layer row {@link BandLayer.dataRow}. */
+  readonly data: Uint8ClampedArray;
+  /** Layer row held at `data[0]`. */
+  readonly dataRow: number;
+  /** One byte per pixel of the same rows as `data`, or `null` for no mask. */
+  readonly mask: Uint8Array | Uint8ClampedArray | null;
+  /** Layer width in pixels. */
+  readonly width: number;
+  /** Layer height in pixels. */
+  readonly height: number;
+  /** Canvas column of the layer's left edge. */
+  readonly left: number;
+  /** Canvas row of the layer's top edge. */
+  readonly top: number;
+  /** Blend-mode code, see `blendModeCodes`. */
+  readonly mode: number;
+  /** Opacity, greater than 0 and at most 1. */
+  readonly opacity: number;
+}
+
+/** A horizontal band of the canvas to composite: rows `rowStart` to `rowEnd` (exclusive). */
+export interface BandTask {
+  /** Canvas width in pixels. */
+  readonly width: number;
+  /** First canvas row of the band. */
+  readonly rowStart: number;
+  /** Canvas row after the band. */
+  readonly rowEnd: number;
+  /** RGBA bytes of whole canvas rows of the backdrop, starting at canvas row `baseRow`. */
+  readonly base: Uint8ClampedArray;
+  /** Canvas row held at `base[0]`. */
+  readonly baseRow: number;
+  /** Where the result goes: RGBA bytes of whole canvas rows, starting at row `outputRow`. */
+  readonly output: Uint8ClampedArray;
+  /** Canvas row held at `output[0]`. */
+  readonly outputRow: number;
+  /** Layers, top-first, each intersecting the band, with an opacity above 0. */
+  readonly layers: readonly BandLayer[];
+  /** Byte order of the machine, for reading pixels as 32-bit words. */
+  readonly littleEndian: boolean;
+}
+
+// The kernel and its helpers below run in worker threads from their source text
+// (`compositeBandSource`), so they reference nothing but each other and their arguments.
+
+/**
+ * Float noise below this, around the spec's discontinuities (an unpremultiplied backdrop of
+ * exactly 0 or 1, a grey triple), must not flip the exact rules; real values are far from it.
+ * Written out as `1e-13` in each helper below.
+ */
+export const edgeEpsilon = 1e-13;
+
+/** Soft-light B(Cb, Cs) of one channel. */
+export function softLight(backdrop: number, source: number): number {
+  if (source <= 0.5) return backdrop - (1 - 2 * source) * backdrop * (1 - backdrop);
+  const d =
+    backdrop <= 0.25 ? ((16 * backdrop - 12) * backdrop + 4) * backdrop : Math.sqrt(backdrop);
+  return backdrop + (2 * source - 1) * (d - backdrop);
+}
+
+/** Color-dodge B(Cb, Cs) of one channel: `Cb = 0` wins over `Cs = 1`. */
+export function colorDodge(backdrop: number, source: number): number {
+  if (backdrop <= 1e-13) return 0;
+  if (source >= 1) return 1;
+  return Math.min(1, backdrop / (1 - source));
+}
+
+/** Color-burn B(Cb, Cs) of one channel: `Cb = 1` wins over `Cs = 0`. */
+export function colorBurn(backdrop: number, source: number): number {
+  if (backdrop >= 1 - 1e-13) return 1;
+  if (source <= 0) return 0;
+  return 1 - Math.min(1, (1 - backdrop) / source);
+}
+
+/** SetLum then ClipColor of the spec, written into `result`. */
+export function setLuminosity(
+  red: number,
+  green: number,
+  blue: number,
+  luminosity: number,
+  result: Float64Array,
+): void {
+  const shift = luminosity - (0.3 * red + 0.59 * green + 0.11 * blue);
+  red += shift;
+  green += shift;
+  blue += shift;
+  const lum = 0.3 * red + 0.59 * green + 0.11 * blue;
+  const low = Math.min(red, green, blue);
+  const high = Math.max(red, green, blue);
+  if (low < 0) {
+    const scale = lum / (lum - low);
+    red = lum + (red - lum) * scale;
+    green = lum + (green - lum) * scale;
+    blue = lum + (blue - lum) * scale;
+  }
+  if (high > 1) {
+    const scale = (1 - lum) / (high - lum);
+    red = lum + (red - lum) * scale;
+    green = lum + (green - lum) * scale;
+    blue = lum + (blue - lum) * scale;
+  }
+  result[0] = red;
+  result[1] = green;
+  result[2] = blue;
+}
+
+/**
+ * SetSat of the spec, written into `result`: the largest component becomes `saturation`, the
+ * smallest 0, the middle one keeps its relative position. With ties, any ranking gives the
+ * same values.
+ */
+export function setSaturation(
+  red: number,
+  green: number,
+  blue: number,
+  saturation: number,
+  result: Float64Array,
+): void {
+  const high = Math.max(red, green, blue);
+  const low = Math.min(red, green, blue);
+  if (high - low <= 1e-13) {
+    result[0] = 0;
+    result[1] = 0;
+    result[2] = 0;
+    return;
+  }
+  const scale = saturation / (high - low);
+  result[0] = red === high ? saturation : red === low ? 0 : (red - low) * scale;
+  result[1] = green === high ? saturation : green === low ? 0 : (green - low) * scale;
+  result[2] = blue === high ? saturation : blue === low ? 0 : (blue - low) * scale;
+}
+
+/** B(Cb, Cs) of the non-separable modes (12 hue … 15 luminosity), written into `result`. */
+export function nonSeparableBlend(
+  mode: number,
+  backdropRed: number,
+  backdropGreen: number,
+  backdropBlue: number,
+  sourceRed: number,
+  sourceGreen: number,
+  sourceBlue: number,
+  result: Float64Array,
+): void {
+  const backdropLuminosity = 0.3 * backdropRed + 0.59 * backdropGreen + 0.11 * backdropBlue;
+  if (mode === 12) {
+    const saturation =
+      Math.max(backdropRed, backdropGreen, backdropBlue) -
+      Math.min(backdropRed, backdropGreen, backdropBlue);
+    setSaturation(sourceRed, sourceGreen, sourceBlue, saturation, result);
+    setLuminosity(result[0]!, result[1]!, result[2]!, backdropLuminosity, result);
+  } else if (mode === 13) {
+    const saturation =
+      Math.max(sourceRed, sourceGreen, sourceBlue) - Math.min(sourceRed, sourceGreen, sourceBlue);
+    setSaturation(backdropRed, backdropGreen, backdropBlue, saturation, result);
+    setLuminosity(result[0]!, result[1]!, result[2]!, backdropLuminosity, result);
+  } else if (mode === 14) {
+    setLuminosity(sourceRed, sourceGreen, sourceBlue, backdropLuminosity, result);
+  } else {
+    const sourceLuminosity = 0.3 * sourceRed + 0.59 * sourceGreen + 0.11 * sourceBlue;
+    setLuminosity(backdropRed, backdropGreen, backdropBlue, sourceLuminosity, result);
+  }
+}
+
+/** State shared by the passes over one band: scratch rows and what every layer needs. */
+export interface RowState {
+  /** Layers in the band (top-first). */
+  readonly count: number;
+  /** Per column: the highest layer hiding all below it, or `count` for the backdrop. */
+  readonly starts: Int32Array;
+  /** Per column: 1 once a layer has been blended into the accumulator. */
+  readonly touched: Uint8Array;
+  /** Per column: premultiplied red, green, blue and alpha, in float64. */
+  readonly accumulator: Float64Array;
+  /** The backdrop's pixels as words. */
+  readonly base: Uint32Array;
+  /** Index of the current row's first pixel in `base`. */
+  baseStart: number;
+  /** Each layer's pixels as words. */
+  readonly layerWords: readonly Uint32Array[];
+  /** Per layer: index in its words of canvas column 0 of the current row. */
+  readonly rowIndex: Int32Array;
+  /** Bit position of red, green, blue and alpha in a word. */
+  readonly shifts: Int32Array;
+  /** Scratch for the non-separable blends. */
+  readonly blended: Float64Array;
+}
+
+/**
+ * Marks, in `state.starts`, the columns from `from` to `to` where this layer (which hides what
+ * is below it: `normal`, opacity 1) is opaque and no higher layer already hides it.
+ */
+export function markHidden(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  from: number,
+  to: number,
+): void {
+  const starts = state.starts;
+  const unset = state.count;
+  const offset = state.rowIndex[level]!;
+  const alphaShift = state.shifts[3]!;
+  for (let x = from; x < to; x++) {
+    if (starts[x] !== unset) continue;
+    const index = offset + x;
+    if (((words[index]! >>> alphaShift) & 255) !== 255) continue;
+    if (hasMask && mask[index] !== 255) continue;
+    starts[x] = level;
+  }
+}
+
+/**
+ * `applyLayer` for `normal` layers, the most common case, without the blend-mode machinery.
+ */
+export function applyNormalLayer(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const starts = state.starts;
+  const touched = state.touched;
+  const accumulator = state.accumulator;
+  const base = state.base;
+  const baseStart = state.baseStart;
+  const layerWords = state.layerWords;
+  const rowIndex = state.rowIndex;
+  const count = state.count;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = rowIndex[level]!;
+
+  for (let x = from; x < to; x++) {
+    const start = starts[x]!;
+    if (start <= level) continue;
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) {
+      const coverage = mask[index]!;
+      if (coverage === 0) continue;
+      sourceAlpha *= coverage * inverse255;
+    }
+    const slot = x << 2;
+    const keep = 1 - sourceAlpha;
+    const sourceScale = sourceAlpha * inverse255;
+    if (touched[x] === 1) {
+      accumulator[slot] = ((word >>> redShift) & 255) * sourceScale + keep * accumulator[slot]!;
+      accumulator[slot + 1] =
+        ((word >>> greenShift) & 255) * sourceScale + keep * accumulator[slot + 1]!;
+      accumulator[slot + 2] =
+        ((word >>> blueShift) & 255) * sourceScale + keep * accumulator[slot + 2]!;
+      // Over an opaque backdrop αo = 1 exactly (float maths could land just below it).
+      const previous = accumulator[slot + 3]!;
+      accumulator[slot + 3] = previous === 1 ? 1 : sourceAlpha + keep * previous;
+      continue;
+    }
+    touched[x] = 1;
+    let backdrop: number;
+    let alpha: number;
+    if (start === count) {
+      backdrop = base[baseStart + x]!;
+      const backdropAlpha = (backdrop >>> alphaShift) & 255;
+      alpha = backdropAlpha === 255 ? 1 : backdropAlpha * inverse255;
+    } else {
+      backdrop = layerWords[start]![rowIndex[start]! + x]!;
+      alpha = 1;
+    }
+    const backdropScale = keep * alpha * inverse255;
+    accumulator[slot] =
+      ((word >>> redShift) & 255) * sourceScale + ((backdrop >>> redShift) & 255) * backdropScale;
+    accumulator[slot + 1] =
+      ((word >>> greenShift) & 255) * sourceScale +
+      ((backdrop >>> greenShift) & 255) * backdropScale;
+    accumulator[slot + 2] =
+      ((word >>> blueShift) & 255) * sourceScale + ((backdrop >>> blueShift) & 255) * backdropScale;
+    accumulator[slot + 3] = alpha === 1 ? 1 : sourceAlpha + keep * alpha;
+  }
+}
+
+/**
+ * Blends one layer into the accumulator over the columns `from` to `to`, skipping columns that
+ * a layer at or above it hides and pixels that are transparent.
+ */
+export function applyLayer(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  mode: number,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const starts = state.starts;
+  const touched = state.touched;
+  const accumulator = state.accumulator;
+  const base = state.base;
+  const baseStart = state.baseStart;
+  const layerWords = state.layerWords;
+  const rowIndex = state.rowIndex;
+  const count = state.count;
+  const blended = state.blended;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = rowIndex[level]!;
+
+  for (let x = from; x < to; x++) {
+    const start = starts[x]!;
+    if (start <= level) continue;
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) {
+      const coverage = mask[index]!;
+      if (coverage === 0) continue;
+      sourceAlpha *= coverage * inverse255;
+    }
+    const slot = x << 2;
+    let red: number;
+    let green: number;
+    let blue: number;
+    let alpha: number;
+    if (touched[x] === 1) {
+      red = accumulator[slot]!;
+      green = accumulator[slot + 1]!;
+      blue = accumulator[slot + 2]!;
+      alpha = accumulator[slot + 3]!;
+    } else {
+      // First layer blended here: start from the hiding layer (opaque) or the backdrop.
+      touched[x] = 1;
+      let backdrop: number;
+      if (start === count) {
+        backdrop = base[baseStart + x]!;
+        const backdropAlpha = (backdrop >>> alphaShift) & 255;
+        alpha = backdropAlpha === 255 ? 1 : backdropAlpha * inverse255;
+      } else {
+        backdrop = layerWords[start]![rowIndex[start]! + x]!;
+        alpha = 1;
+      }
+      const scale = alpha * inverse255;
+      red = ((backdrop >>> redShift) & 255) * scale;
+      green = ((backdrop >>> greenShift) & 255) * scale;
+      blue = ((backdrop >>> blueShift) & 255) * scale;
+    }
+
+    const sourceRed = ((word >>> redShift) & 255) * inverse255;
+    const sourceGreen = ((word >>> greenShift) & 255) * inverse255;
+    const sourceBlue = ((word >>> blueShift) & 255) * inverse255;
+    const keep = 1 - sourceAlpha;
+    if (mode === 0 || alpha === 0) {
+      accumulator[slot] = sourceAlpha * sourceRed + keep * red;
+      accumulator[slot + 1] = sourceAlpha * sourceGreen + keep * green;
+      accumulator[slot + 2] = sourceAlpha * sourceBlue + keep * blue;
+      accumulator[slot + 3] = alpha === 1 ? 1 : sourceAlpha + keep * alpha;
+      continue;
+    }
+    // B() takes straight colours; over an opaque backdrop they are the accumulator.
+    let backdropRed = red;
+    let backdropGreen = green;
+    let backdropBlue = blue;
+    if (alpha !== 1) {
+      const unpremultiply = 1 / alpha;
+      backdropRed = Math.min(1, red * unpremultiply);
+      backdropGreen = Math.min(1, green * unpremultiply);
+      backdropBlue = Math.min(1, blue * unpremultiply);
+    }
+    let blendRed: number;
+    let blendGreen: number;
+    let blendBlue: number;
+    switch (mode) {
+      case 1: // multiply
+        blendRed = backdropRed * sourceRed;
+        blendGreen = backdropGreen * sourceGreen;
+        blendBlue = backdropBlue * sourceBlue;
+        break;
+      case 2: // screen
+        blendRed = backdropRed + sourceRed - backdropRed * sourceRed;
+        blendGreen = backdropGreen + sourceGreen - backdropGreen * sourceGreen;
+        blendBlue = backdropBlue + sourceBlue - backdropBlue * sourceBlue;
+        break;
+      case 3: // overlay: hard-light with the arguments swapped
+        blendRed =
+          backdropRed <= 0.5
+            ? 2 * backdropRed * sourceRed
+            : 1 - 2 * (1 - backdropRed) * (1 - sourceRed);
+        blendGreen =
+          backdropGreen <= 0.5
+            ? 2 * backdropGreen * sourceGreen
+            : 1 - 2 * (1 - backdropGreen) * (1 - sourceGreen);
+        blendBlue =
+          backdropBlue <= 0.5
+            ? 2 * backdropBlue * sourceBlue
+            : 1 - 2 * (1 - backdropBlue) * (1 - sourceBlue);
+        break;
+      case 4: // darken
+        blendRed = Math.min(backdropRed, sourceRed);
+        blendGreen = Math.min(backdropGreen, sourceGreen);
+        blendBlue = Math.min(backdropBlue, sourceBlue);
+        break;
+      case 5: // lighten
+        blendRed = Math.max(backdropRed, sourceRed);
+        blendGreen = Math.max(backdropGreen, sourceGreen);
+        blendBlue = Math.max(backdropBlue, sourceBlue);
+        break;
+      case 6:
+        blendRed = colorDodge(backdropRed, sourceRed);
+        blendGreen = colorDodge(backdropGreen, sourceGreen);
+        blendBlue = colorDodge(backdropBlue, sourceBlue);
+        break;
+      case 7:
+        blendRed = colorBurn(backdropRed, sourceRed);
+        blendGreen = colorBurn(backdropGreen, sourceGreen);
+        blendBlue = colorBurn(backdropBlue, sourceBlue);
+        break;
+      case 8: // hard-light
+        blendRed =
+          sourceRed <= 0.5
+            ? 2 * sourceRed * backdropRed
+            : 1 - 2 * (1 - sourceRed) * (1 - backdropRed);
+        blendGreen =
+          sourceGreen <= 0.5
+            ? 2 * sourceGreen * backdropGreen
+            : 1 - 2 * (1 - sourceGreen) * (1 - backdropGreen);
+        blendBlue =
+          sourceBlue <= 0.5
+            ? 2 * sourceBlue * backdropBlue
+            : 1 - 2 * (1 - sourceBlue) * (1 - backdropBlue);
+        break;
+      case 9:
+        blendRed = softLight(backdropRed, sourceRed);
+        blendGreen = softLight(backdropGreen, sourceGreen);
+        blendBlue = softLight(backdropBlue, sourceBlue);
+        break;
+      case 10: // difference
+        blendRed = Math.abs(backdropRed - sourceRed);
+        blendGreen = Math.abs(backdropGreen - sourceGreen);
+        blendBlue = Math.abs(backdropBlue - sourceBlue);
+        break;
+      case 11: // exclusion
+        blendRed = backdropRed + sourceRed - 2 * backdropRed * sourceRed;
+        blendGreen = backdropGreen + sourceGreen - 2 * backdropGreen * sourceGreen;
+        blendBlue = backdropBlue + sourceBlue - 2 * backdropBlue * sourceBlue;
+        break;
+      default:
+        nonSeparableBlend(
+          mode,
+          backdropRed,
+          backdropGreen,
+          backdropBlue,
+          sourceRed,
+          sourceGreen,
+          sourceBlue,
+          blended,
+        );
+        blendRed = blended[0]!;
+        blendGreen = blended[1]!;
+        blendBlue = blended[2]!;
+    }
+    if (alpha === 1) {
+      // Over an opaque backdrop: co = Cb + αs·(B − Cb), and αo stays 1.
+      accumulator[slot] = red + sourceAlpha * (blendRed - red);
+      accumulator[slot + 1] = green + sourceAlpha * (blendGreen - green);
+      accumulator[slot + 2] = blue + sourceAlpha * (blendBlue - blue);
+      accumulator[slot + 3] = 1;
+      continue;
+    }
+    // co = (1 − αb)·αs·Cs + αs·αb·B(Cb, Cs) + (1 − αs)·cb
+    const both = sourceAlpha * alpha;
+    const sourceOnly = sourceAlpha - both;
+    accumulator[slot] = sourceOnly * sourceRed + both * blendRed + keep * red;
+    accumulator[slot + 1] = sourceOnly * sourceGreen + both * blendGreen + keep * green;
+    accumulator[slot + 2] = sourceOnly * sourceBlue + both * blendBlue + keep * blue;
+    accumulator[slot + 3] = sourceAlpha + keep * alpha;
+  }
+}
+
+/**
+ * Writes one row: blended columns from the accumulator (unpremultiplied, rounded once),
+ * the others copied as words from the layer that hides them or from the backdrop.
+ */
+export function writeRow(
+  state: RowState,
+  output: Uint32Array,
+  outputStart: number,
+  width: number,
+): void {
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const starts = state.starts;
+  const touched = state.touched;
+  const accumulator = state.accumulator;
+  const base = state.base;
+  const baseStart = state.baseStart;
+  const layerWords = state.layerWords;
+  const rowIndex = state.rowIndex;
+  const count = state.count;
+  let x = 0;
+  while (x < width) {
+    if (touched[x] === 1) {
+      const slot = x << 2;
+      const alpha = accumulator[slot + 3]!;
+      if (alpha <= 0) output[outputStart + x] = 0;
+      else {
+        // Unpremultiplied and rounded once, here (half up, as the reference's Math.round).
+        const scale = 255 / alpha;
+        const red = Math.min(255, (accumulator[slot]! * scale + 0.5) | 0);
+        const green = Math.min(255, (accumulator[slot + 1]! * scale + 0.5) | 0);
+        const blue = Math.min(255, (accumulator[slot + 2]! * scale + 0.5) | 0);
+        const byteAlpha = Math.min(255, (alpha * 255 + 0.5) | 0);
+        output[outputStart + x] =
+          ((red << redShift) |
+            (green << greenShift) |
+            (blue << blueShift) |
+            (byteAlpha << alphaShift)) >>>
+          0;
+      }
+      x++;
+      continue;
+    }
+    // A run of untouched columns decided by one source: copy it in one go.
+    const start = starts[x]!;
+    let end = x + 1;
+    while (end < width && touched[end] === 0 && starts[end] === start) end++;
+    if (start === count) output.set(base.subarray(baseStart + x, baseStart + end), outputStart + x);
+    else {
+      const from = rowIndex[start]!;
+      output.set(layerWords[start]!.subarray(from + x, from + end), outputStart + x);
+    }
+    x = end;
+  }
+}
+
+/**
+ * The compositing kernel. For each row of the band it finds, per column, the highest layer
+ * that hides everything below it (`normal`, opacity 1, alpha 255, mask 255) — the layers
+ * beneath are never read — then blends the layers above it, bottom to top, into a float64
+ * premultiplied accumulator the size of one row (it stays in cache), and writes every pixel
+ * once: blended ones unpremultiplied and rounded, the rest copied as runs of words. No
+ * intermediate image exists and nothing is rounded between layers.
+ *
+ * Every RGBA array must start on a 4-byte boundary.
+ *
+ * @param task - the band, its inputs and its output.
+ */
+export function compositeBand(task: BandTask): void {
+  const width = task.width;
+  const layers = task.layers;
+  const count = layers.length;
+  const inverse255 = 1 / 255;
+  const littleEndian = task.littleEndian;
+  const outputBytes = task.output;
+  const output = new Uint32Array(
+    outputBytes.buffer,
+    outputBytes.byteOffset,
+    outputBytes.length >>> 2,
+  );
+  const noMask = new Uint8Array(0);
+  const layerInRow = new Uint8Array(count);
+
+  const layerWords: Uint32Array[] = [];
+  const layerMasks: Uint8Array[] = [];
+  for (const layer of layers) {
+    layerWords.push(
+      new Uint32Array(layer.data.buffer, layer.data.byteOffset, layer.data.length >>> 2),
+    );
+    const mask = layer.mask;
+    layerMasks.push(
+      mask === null ? noMask : new Uint8Array(mask.buffer, mask.byteOffset, mask.length),
+    );
+  }
+  const state: RowState = {
+    count,
+    starts: new Int32Array(width),
+    touched: new Uint8Array(width),
+    accumulator: new Float64Array(width * 4),
+    base: new Uint32Array(task.base.buffer, task.base.byteOffset, task.base.length >>> 2),
+    baseStart: 0,
+    layerWords,
+    rowIndex: new Int32Array(count),
+    shifts: Int32Array.from(littleEndian ? [0, 8, 16, 24] : [24, 16, 8, 0]),
+    blended: new Float64Array(3),
+  };
+
+  for (let y = task.rowStart; y < task.rowEnd; y++) {
+    state.baseStart = (y - task.baseRow) * width;
+    const outputStart = (y - task.outputRow) * width;
+    let covered = false;
+    for (let level = 0; level < count; level++) {
+      const layer = layers[level]!;
+      const inRow = y >= layer.top && y < layer.top + layer.height;
+      layerInRow[level] = inRow ? 1 : 0;
+      if (!inRow) continue;
+      state.rowIndex[level] = (y - layer.top - layer.dataRow) * layer.width - layer.left;
+      covered = true;
+    }
+    if (!covered) {
+      output.set(state.base.subarray(state.baseStart, state.baseStart + width), outputStart);
+      continue;
+    }
+    state.starts.fill(count);
+    state.touched.fill(0);
+    for (let level = 0; level < count; level++) {
+      const layer = layers[level]!;
+      if (layerInRow[level] === 0 || layer.mode !== 0 || layer.opacity !== 1) continue;
+      const from = Math.max(0, layer.left);
+      const to = Math.min(width, layer.left + layer.width);
+      markHidden(
+        state,
+        level,
+        layerWords[level]!,
+        layerMasks[level]!,
+        layer.mask !== null,
+        from,
+        to,
+      );
+    }
+    for (let level = count - 1; level >= 0; level--) {
+      const layer = layers[level]!;
+      if (layerInRow[level] === 0) continue;
+      const from = Math.max(0, layer.left);
+      const to = Math.min(width, layer.left + layer.width);
+      const hasMask = layer.mask !== null;
+      if (layer.mode === 0) {
+        applyNormalLayer(
+          state,
+          level,
+          layerWords[level]!,
+          layerMasks[level]!,
+          hasMask,
+          layer.opacity * inverse255,
+          from,
+          to,
+        );
+        continue;
+      }
+      applyLayer(
+        state,
+        level,
+        layerWords[level]!,
+        layerMasks[level]!,
+        hasMask,
+        layer.mode,
+        layer.opacity * inverse255,
+        from,
+        to,
+      );
+    }
+    writeRow(state, output, outputStart, width);
+  }
+}
+
+/**
+ * Source text of {@link compositeBand} and its helpers, from which worker threads build it:
+ * the same code runs from the TypeScript sources and from either bundle, with no worker file to
+ * locate.
+ */
+export function compositeBandSource(): string {
+  return [
+    softLight,
+    colorDodge,
+    colorBurn,
+    setLuminosity,
+    setSaturation,
+    nonSeparableBlend,
+    markHidden,
+    applyNormalLayer,
+    applyLayer,
+    writeRow,
+    compositeBand,
+  ]
+    .map((helper) => helper.toString())
+    .join('\n\n');
+}

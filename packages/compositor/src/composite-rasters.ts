@@ -1,0 +1,117 @@
+import { availableParallelism } from 'node:os';
+import { AbortError, describeValue, ValidationError } from '@layerloom/core';
+import { sharedBandWorkerPool } from './blend/band-worker-pool.js';
+import { compositePrepared } from './blend/composite-prepared.js';
+import { prepareComposite } from './blend/prepare-composite.js';
+import type { Raster } from './raster.js';
+import type { RasterLayer } from './raster-layer.js';
+
+/** Options of {@link compositeRasters}. */
+export interface CompositeRastersOptions {
+  /** Aborts the composite; the promise then rejects with an `AbortError`. */
+  readonly signal?: AbortSignal;
+  /**
+   * Threads to share the work across, the calling one included; `1` keeps it all on the
+   * calling thread. @default os.availableParallelism()
+   */
+  readonly threads?: number;
+  /**
+   * Least work worth sharing with worker threads, in pixels read (the canvas plus the visible
+   * part of every layer). Below it the calling thread does everything, since handing rows to a
+   * worker costs a copy and a message. @default 2_000_000
+   */
+  readonly parallelThreshold?: number;
+}
+
+/** Default {@link CompositeRastersOptions.parallelThreshold}. */
+export const defaultParallelThreshold = 2_000_000;
+
+// The calling thread also copies the workers' rows and collects their results.
+const callerShare = 0.8;
+
+function validateOptions(options: unknown): Required<Omit<CompositeRastersOptions, 'signal'>> & {
+  signal: AbortSignal | undefined;
+} {
+  if (typeof options !== 'object' || options === null) {
+    throw ValidationError.field(
+      ['options'],
+      `Expected \`options\` to be an object, got ${describeValue(options)}`,
+      'options',
+    );
+  }
+  const { signal, threads, parallelThreshold } = options as Record<string, unknown>;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw ValidationError.field(
+      ['signal'],
+      `Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`,
+      'options',
+    );
+  }
+  if (
+    threads !== undefined &&
+    (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256)
+  ) {
+    throw ValidationError.field(
+      ['threads'],
+      `Expected \`threads\` to be an integer from 1 to 256, got ${describeValue(threads)}`,
+      'options',
+    );
+  }
+  if (
+    parallelThreshold !== undefined &&
+    (typeof parallelThreshold !== 'number' || !(parallelThreshold >= 0))
+  ) {
+    throw ValidationError.field(
+      ['parallelThreshold'],
+      `Expected \`parallelThreshold\` to be a number of at least 0, got ${describeValue(parallelThreshold)}`,
+      'options',
+    );
+  }
+  return {
+    signal,
+    threads: threads ?? availableParallelism(),
+    parallelThreshold: parallelThreshold ?? defaultParallelThreshold,
+  };
+}
+
+/**
+ * Blends `layers` (top-first) over `base`: W3C Compositing and Blending Level 1 source-over
+ * with the layer's blend mode (all 16), its opacity and its mask, on straight-alpha sRGB bytes,
+ * within ±1 per channel of the exact result. Layers may hang over any edge; what falls outside
+ * `base` is clipped. Neither `base` nor the layers are modified.
+ *
+ * Large canvases are cut into bands of rows composited in parallel by worker threads and the
+ * calling thread; {@link compositeRastersSync} does the same work on the calling thread only.
+ *
+ * @example
+ * ```ts
+ * const picture = await compositeRasters(background, [
+ *   { raster: shadow, left: 96, top: 240, blend: 'multiply', opacity: 0.6 },
+ *   { raster: hero, left: 80, top: 200, mask: heroMask },
+ * ]);
+ * ```
+ *
+ * @param base - the backdrop; the result has its size.
+ * @param layers - the layers, **first on top**.
+ * @param options - `signal`, `threads`, `parallelThreshold`.
+ * @returns a new raster the size of `base`.
+ * @throws {ValidationError} when a raster, offset, blend mode, opacity, mask or option is
+ *   malformed.
+ * @throws {AbortError} when `signal` aborts.
+ */
+export async function compositeRasters(
+  base: Raster,
+  layers: readonly RasterLayer[],
+  options: CompositeRastersOptions = {},
+): Promise<Raster> {
+  const { signal, threads, parallelThreshold } = validateOptions(options);
+  if (signal?.aborted) throw AbortError.fromSignal(signal, 'The composite');
+  const composite = prepareComposite(base, layers);
+  return compositePrepared(composite, {
+    threads,
+    threshold: parallelThreshold,
+    callerShare,
+    pool: sharedBandWorkerPool,
+    signal,
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The worker threads must work from the published bundles too, where there are no TypeScript
+ * sources: this builds the package with tsup (ESM and CommonJS, as `tsup.config.ts` does) and
+ * runs a composite through worker threads from each format, counting the workers' answers.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+// Inside the repository (in its ignored .tmp/), so that the bundles resolve sharp from its
+// node_modules.
+mkdirSync(join(root, '.tmp'), { recursive: true });
+const directory = mkdtempSync(join(root, '.tmp', 'compositor-build-'));
+
+// Counts the workers started and the bands they return, then composites through them.
+const probe = (load: string) => `
+const threads = require('node:worker_threads');
+const { syncBuiltinESMExports } = require('node:module');
+const stats = { started: 0, answered: 0, failed: 0 };
+const Original = threads.Worker;
+threads.Worker = class extends Original {
+  constructor(...args) {
+    super(...args);
+    stats.started++;
+    this.on('message', (message) => { if (message && message.output) stats.answered++; });
+    this.on('error', () => stats.failed++);
+  }
+};
+syncBuiltinESMExports();
+(async () => {
+  const { compositeRasters, compositeRastersSync } = ${load};
+  const raster = (width, height, seed) => {
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let index = 0; index < data.length; index++) data[index] = (index * seed * 2654435761) >>> 24;
+    return { width, height, data };
+  };
+  const base = raster(120, 90, 3);
+  const layers = [
+    { raster: raster(80, 70, 5), left: -10, top: 5, blend: 'color-dodge', opacity: 0.6 },
+    { raster: raster(90, 90, 7), left: 40, top: 20, blend: 'luminosity' },
+  ];
+  const parallel = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 3 });
+  const same = Buffer.compare(Buffer.from(parallel.data), Buffer.from(compositeRastersSync(base, layers).data)) === 0;
+  console.log(JSON.stringify({ same, ...stats }));
+})();
+`;
+
+beforeAll(async () => {
+  await build({
+    config: false,
+    entry: { index: join(root, 'packages/compositor/src/index.ts') },
+    format: ['esm', 'cjs'],
+    outDir: directory,
+    splitting: true,
+    dts: false,
+    silent: true,
+    target: 'node20',
+    platform: 'node',
+    tsconfig: join(root, 'tsconfig.json'),
+    // Core is bundled from its sources (the tsconfig paths); sharp stays a dependency.
+    noExternal: [/^@layerloom\//],
+    external: ['sharp'],
+  });
+  writeFileSync(join(directory, 'probe.cjs'), probe("require('./index.cjs')"));
+  writeFileSync(
+    join(directory, 'probe.mjs'),
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${probe("await import('./index.js')")}`,
+  );
+}, 60_000);
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('the built package', () => {
+  it.each(['probe.mjs', 'probe.cjs'])('composites on worker threads from %s', (file) => {
+    const output = execFileSync(process.execPath, [join(directory, file)], { encoding: 'utf8' });
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(result).toEqual({ same: true, started: 2, answered: 2, failed: 0 });
+  });
+});
