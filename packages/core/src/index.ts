@@ -1,6 +1,9 @@
+export * from './cache/index.js';
 export * from './errors/index.js';
+export * from './loom/index.js';
 export * from './notation/index.js';
 export * from './preview/index.js';
+export * from './scheduler/index.js';
 export {
   compositionSchema,
   cssColorSchema,

@@ -1,1 +1,37 @@
-export {};
+export type {
+  A1111ImageDefaults,
+  A1111InpaintingFill,
+  A1111LayerDiffuse,
+  A1111ResizeMode,
+} from './a1111/a1111-image-defaults.js';
+export { type A1111Adapter, type A1111Settings, createA1111 } from './a1111/create-a1111.js';
+export type {
+  ComfyUIImageDefaults,
+  ComfyUIInputOverrides,
+} from './comfyui/comfyui-image-defaults.js';
+export type {
+  ComfyUIInputTarget,
+  ComfyUIInputTargets,
+  ComfyUINodeMapping,
+} from './comfyui/comfyui-node-mapping.js';
+export type {
+  ComfyUIInputValue,
+  ComfyUILink,
+  ComfyUINode,
+  ComfyUIWorkflow,
+} from './comfyui/comfyui-workflow.js';
+export {
+  type ComfyUIAdapter,
+  type ComfyUISettings,
+  createComfyUI,
+} from './comfyui/create-comfyui.js';
+export { type InferredNodeMapping, inferNodeMapping } from './comfyui/infer-node-mapping.js';
+export {
+  sdxlImageToImageNodes,
+  sdxlImageToImageWorkflow,
+} from './comfyui/sdxl-image-to-image-workflow.js';
+export {
+  sdxlTextToImageNodes,
+  sdxlTextToImageWorkflow,
+} from './comfyui/sdxl-text-to-image-workflow.js';
+export type { BasicCredentials } from './shared/basic-authorization.js';

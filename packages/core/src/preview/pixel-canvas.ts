@@ -26,6 +26,13 @@ export function blendPixel(
   if (alpha <= 0) return;
   const index = (y * canvas.width + x) * 4;
   const data = canvas.data;
+  if (alpha >= 1) {
+    data[index] = color.r;
+    data[index + 1] = color.g;
+    data[index + 2] = color.b;
+    data[index + 3] = 255;
+    return;
+  }
   const backdropAlpha = data[index + 3]! / 255;
   const outAlpha = alpha + backdropAlpha * (1 - alpha);
   const mix = (source: number, backdrop: number) =>

@@ -1,4 +1,18 @@
 export {
+  createMockProvider,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockStatusFailure,
+  type MockStep,
+  type MockSuccess,
+  type MockThrow,
+} from './create-mock-provider.js';
+export {
+  createRecordingCompositor,
+  type RecordingCompositor,
+  type RecordingCompositorOptions,
+} from './create-recording-compositor.js';
+export {
   createTestServer,
   type RecordedRequest,
   type TestServer,

@@ -99,6 +99,12 @@ export interface Provider {
   /** What the model can do. */
   readonly capabilities: ProviderCapabilities;
   /**
+   * Distinguishes configurations of the same `id` and `modelId` that paint differently (e.g.
+   * default options such as a quality preset, or a workflow template), so that they do not
+   * share cache entries. Part of every cache key. Optional; never put a secret in it.
+   */
+  readonly fingerprint?: string;
+  /**
    * Paints one image.
    *
    * @param request - the prompt, size, inputs and an `AbortSignal`.

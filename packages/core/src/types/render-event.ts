@@ -13,12 +13,14 @@ interface RenderEventBase {
 /** The plan is ready; no provider was called yet. */
 export interface PlanEvent extends RenderEventBase {
   readonly type: 'plan';
+  /** The plan: steps, requests, warnings and cost estimate. */
   readonly plan: RenderPlan;
 }
 
 /** A layer waits in its provider's queue. */
 export interface LayerQueuedEvent extends RenderEventBase {
   readonly type: 'layer:queued';
+  /** The layer's id. */
   readonly layerId: string;
   /** Alias whose queue it waits in. */
   readonly provider: string;
@@ -29,7 +31,9 @@ export interface LayerQueuedEvent extends RenderEventBase {
 /** A provider call for a layer started. */
 export interface LayerStartEvent extends RenderEventBase {
   readonly type: 'layer:start';
+  /** The layer's id. */
   readonly layerId: string;
+  /** The alias of the provider concerned. */
   readonly provider: string;
   /** 1-based attempt number. */
   readonly attempt: number;
@@ -38,14 +42,18 @@ export interface LayerStartEvent extends RenderEventBase {
 /** The provider reported progress. */
 export interface LayerProgressEvent extends RenderEventBase, ImageProgress {
   readonly type: 'layer:progress';
+  /** The layer's id. */
   readonly layerId: string;
+  /** The alias of the provider concerned. */
   readonly provider: string;
 }
 
 /** A call failed and will be retried after `delayMs`. */
 export interface LayerRetryEvent extends RenderEventBase {
   readonly type: 'layer:retry';
+  /** The layer's id. */
   readonly layerId: string;
+  /** The alias of the provider concerned. */
   readonly provider: string;
   /** The attempt that failed (1-based). */
   readonly attempt: number;
@@ -53,21 +61,27 @@ export interface LayerRetryEvent extends RenderEventBase {
   readonly delayMs: number;
   /** Why: the failed attempt's error code and message. */
   readonly reason: string;
+  /** The error. */
   readonly error: LayerloomError;
 }
 
 /** A layer is painted (or taken from the cache). */
 export interface LayerDoneEvent extends RenderEventBase {
   readonly type: 'layer:done';
+  /** The layer's id. */
   readonly layerId: string;
+  /** How the layer was painted. */
   readonly record: LayerRecord;
 }
 
 /** A layer failed for good on one provider. */
 export interface LayerErrorEvent extends RenderEventBase {
   readonly type: 'layer:error';
+  /** The layer's id. */
   readonly layerId: string;
+  /** The alias of the provider concerned. */
   readonly provider: string;
+  /** The error. */
   readonly error: LayerloomError;
   /** What happens next: another provider is tried, the layer is skipped, or the render fails. */
   readonly outcome: 'fallback' | 'skip' | 'fail';
@@ -76,25 +90,63 @@ export interface LayerErrorEvent extends RenderEventBase {
 /** The layers are blended. */
 export interface CompositeDoneEvent extends RenderEventBase {
   readonly type: 'composite:done';
+  /** The composite. */
   readonly image: SizedImage;
+  /** Time the compositor took, in milliseconds. */
   readonly ms: number;
 }
 
 /** The style pass started. */
 export interface StyleStartEvent extends RenderEventBase {
   readonly type: 'style:start';
+  /** The alias of the provider concerned. */
   readonly provider: string;
+}
+
+/** The style provider reported progress. */
+export interface StyleProgressEvent extends RenderEventBase, ImageProgress {
+  readonly type: 'style:progress';
+  /** The alias painting the style pass. */
+  readonly provider: string;
+}
+
+/** A style call failed and will be retried after `delayMs`. */
+export interface StyleRetryEvent extends RenderEventBase {
+  readonly type: 'style:retry';
+  /** The alias whose call failed. */
+  readonly provider: string;
+  /** The attempt that failed (1-based). */
+  readonly attempt: number;
+  /** Wait before the next attempt. */
+  readonly delayMs: number;
+  /** Why: the failed attempt's error code and message. */
+  readonly reason: string;
+  /** The failed attempt's error. */
+  readonly error: LayerloomError;
+}
+
+/** The style pass failed for good on one provider. */
+export interface StyleErrorEvent extends RenderEventBase {
+  readonly type: 'style:error';
+  /** The alias that failed. */
+  readonly provider: string;
+  /** Its final error (a `RetryError` after retries). */
+  readonly error: LayerloomError;
+  /** What happens next: another provider is tried, the pass is skipped, or the render fails. */
+  readonly outcome: 'fallback' | 'skip' | 'fail';
 }
 
 /** The style pass is done. */
 export interface StyleDoneEvent extends RenderEventBase {
   readonly type: 'style:done';
+  /** How the style pass was painted. */
   readonly record: StepRecord;
 }
 
 /** The render finished. */
 export interface DoneEvent extends RenderEventBase {
   readonly type: 'done';
+  /** The render's result. */
   readonly result: RenderResult;
 }
 
@@ -109,6 +161,9 @@ export type RenderEvent =
   | LayerErrorEvent
   | CompositeDoneEvent
   | StyleStartEvent
+  | StyleProgressEvent
+  | StyleRetryEvent
+  | StyleErrorEvent
   | StyleDoneEvent
   | DoneEvent;
 

@@ -1,8 +1,32 @@
 import type { Composition } from './composition.js';
-import type { Matte } from './layer.js';
+import type { Matte, Placement } from './layer.js';
 import type { PlannedImageRequest } from './provider.js';
 
-/** One provider call the render will make (or take from the cache). */
+/** One provider that can paint a step, with the request adapted to its capabilities. */
+export interface PlannedCandidate {
+  /** Provider alias (a key of `createLoom({ providers })`). */
+  readonly alias: string;
+  /** Provider id, e.g. `openai`. */
+  readonly providerId: string;
+  /** Model id. */
+  readonly modelId: string;
+  /** The request as it will be sent (no input image yet when it depends on another step). */
+  readonly request: PlannedImageRequest;
+  /** The matte the compositor applies to the image this provider paints. */
+  readonly matte: Matte;
+  /** Cache key, when it can be computed before the call (no pending input image). */
+  readonly cacheKey?: string;
+  /** Estimated cost in US dollars, when the provider declares prices. */
+  readonly estimatedCostUsd?: number;
+  /** Adjustments made to fit this provider (size snapped, transparency emulated…). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * One provider call the render will make (or take from the cache). The top-level `providerId`,
+ * `modelId`, `request`, `matte`, `cacheKey`, `estimatedCostUsd` and `warnings` are those of the
+ * first candidate; `candidates` lists the fallbacks too.
+ */
 export interface PlannedStep {
   /** Layer id, or `style` for the style pass. */
   readonly id: string;
@@ -14,19 +38,26 @@ export interface PlannedStep {
   readonly providerId: string;
   /** Model id of the first alias. */
   readonly modelId: string;
-  /** The request as it will be sent (no input image yet when it depends on another step). */
+  /** The request as it will be sent to the first alias. */
   readonly request: PlannedImageRequest;
-  /** The matte the compositor applies to this layer's image. */
+  /** The matte the compositor applies to this layer's image (first alias). */
   readonly matte: Matte;
-  /** Id of the step whose image is this step's input (`from`, or every layer for `style`). */
+  /** Every alias that can paint the step, in the order they are tried. */
+  readonly candidates: readonly PlannedCandidate[];
+  /**
+   * Id of the step whose image is this step's input: the layer named by `from`, or
+   * `composite` for the style pass.
+   */
   readonly dependsOn?: string;
   /** Whether the layer's image is composited (false for chain intermediates and style). */
   readonly composited: boolean;
-  /** Cache key, when it can be computed before the call (no pending input image). */
+  /** Where the layer goes on the canvas: its own placement or the one inherited along `from`. */
+  readonly placement?: Placement;
+  /** Cache key for the first alias, when it can be computed before the call. */
   readonly cacheKey?: string;
-  /** Estimated cost in US dollars, when the provider declares prices. */
+  /** Estimated cost in US dollars for the first alias, when the provider declares prices. */
   readonly estimatedCostUsd?: number;
-  /** Adjustments made to fit the provider (size snapped, transparency emulated…). */
+  /** Adjustments made to fit the first alias (size snapped, transparency emulated…). */
   readonly warnings: readonly string[];
 }
 
@@ -36,7 +67,7 @@ export interface RenderPlan {
   readonly composition: Composition;
   /** Every provider call, in execution order (inputs before the steps that use them). */
   readonly steps: readonly PlannedStep[];
-  /** Sum of the known estimates, in US dollars. */
+  /** Sum of the known estimates (first candidates), in US dollars. */
   readonly estimatedCostUsd: number;
   /** Whether every step's cost is known. */
   readonly costComplete: boolean;

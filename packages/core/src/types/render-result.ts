@@ -1,5 +1,7 @@
+import type { LayerloomError } from '../errors/layerloom-error.js';
 import type { Composition } from './composition.js';
 import type { EncodedImage, SizedImage } from './encoded-image.js';
+import type { ImageLayerMask, Layer, Matte, ShapeLayerMask } from './layer.js';
 
 /** How one step (a layer or the style pass) was painted. */
 export interface StepRecord {
@@ -19,7 +21,7 @@ export interface StepRecord {
   readonly revisedPrompt?: string;
   /** Whether the image came from the cache (no provider call). */
   readonly cached: boolean;
-  /** Provider calls made, retries included (0 when cached). */
+  /** Provider calls made, retries and failed fallbacks included (0 when cached). */
   readonly attempts: number;
   /** Wall time of the step, queueing excluded, in milliseconds. */
   readonly ms: number;
@@ -27,20 +29,68 @@ export interface StepRecord {
   readonly costUsd?: number;
   /** The provider's request id of the successful call. */
   readonly requestId?: string;
+  /** The request's cache key, when it has one. */
+  readonly cacheKey?: string;
   /** Adjustments and options the provider could not honour. */
   readonly warnings: readonly string[];
 }
 
 /** How one layer was painted. */
 export interface LayerRecord extends StepRecord {
-  /** Whether the layer was skipped after failing (`onLayerError: 'skip'`). */
-  readonly skipped?: boolean;
+  /** Whether the image was composited (false for a chain intermediate). */
+  readonly composited: boolean;
+  /** The matte the compositor applied (or would apply) to the image. */
+  readonly matte: Matte;
+}
+
+/** A step left out after failing (`onLayerError: 'skip'`). */
+export interface SkippedStep {
+  /** Layer id, or `style`. */
+  readonly id: string;
+  /** `layer` or `style`. */
+  readonly kind: 'layer' | 'style';
+  /** The aliases tried, in order. */
+  readonly providers: readonly string[];
+  /** Why it was skipped: the last provider's error, or the skipped input of a chain. */
+  readonly error: LayerloomError;
+  /** Provider calls made. */
+  readonly attempts: number;
+}
+
+/** An image named by its hash instead of its bytes (manifests never hold image bytes). */
+export interface ImageReference {
+  /** sha256 of the bytes, lower-case hex. */
+  readonly sha256: string;
+  /** IANA media type. */
+  readonly mediaType: string;
+  /** Size of the bytes. */
+  readonly byteLength: number;
+}
+
+/** An image mask in a manifest: the image is named by its hash. */
+export interface ManifestImageLayerMask extends Omit<ImageLayerMask, 'image'> {
+  /** The mask image, named by its hash. */
+  readonly image: ImageReference;
+}
+
+/** A layer as recorded in a manifest: an image mask is named by its hash. */
+export interface ManifestLayer extends Omit<Layer, 'mask'> {
+  /** The layer's mask; an image mask is named by its hash. */
+  readonly mask?: ShapeLayerMask | ManifestImageLayerMask;
+}
+
+/** The composition as recorded in a manifest: canonical, seeds filled in, no image bytes. */
+export interface ManifestComposition extends Omit<Composition, 'layers'> {
+  /** The layers, first on top, with the seeds really used. */
+  readonly layers: readonly ManifestLayer[];
 }
 
 /** One step as replayed from a manifest. */
 export interface ManifestStep {
   /** Layer id, or `style`. */
   readonly id: string;
+  /** `layer` or `style`. */
+  readonly kind: 'layer' | 'style';
   /** The alias that painted it. */
   readonly provider: string;
   /** Provider id. */
@@ -49,8 +99,10 @@ export interface ManifestStep {
   readonly modelId: string;
   /** Seed really used. */
   readonly seed?: number;
-  /** The request's cache key (sha256 of the canonical request). */
-  readonly cacheKey: string;
+  /** The request's cache key (sha256 of the canonical request), when it has one. */
+  readonly cacheKey?: string;
+  /** Whether the image came from the cache. */
+  readonly cached: boolean;
   /** sha256 of the input image, for chained steps and the style pass. */
   readonly inputSha256?: string;
   /** sha256 of the output image. */
@@ -61,12 +113,21 @@ export interface ManifestStep {
 export interface RenderManifest {
   /** Manifest format version. */
   readonly version: 1;
-  /** The canonical composition, with the seeds really used filled in. */
-  readonly composition: Composition;
-  /** Each alias used, resolved to provider and model ids. */
-  readonly providers: Readonly<Record<string, { readonly id: string; readonly modelId: string }>>;
-  /** Every step, in execution order. */
+  /**
+   * The canonical composition (keys in a stable order), with the seeds really used filled in
+   * and image masks named by their hash.
+   */
+  readonly composition: ManifestComposition;
+  /** Each alias used, resolved to provider and model ids (and fingerprint, when set). */
+  readonly providers: Readonly<
+    Record<string, { readonly id: string; readonly modelId: string; readonly fingerprint?: string }>
+  >;
+  /** Every painted step, in execution order. */
   readonly steps: readonly ManifestStep[];
+  /** Ids of the steps skipped after failing. */
+  readonly skipped: readonly string[];
+  /** sha256 of the composite (before the style pass). */
+  readonly compositeSha256: string;
   /** sha256 of the final image. */
   readonly outputSha256: string;
   /** ISO 8601 time the render finished. */
@@ -77,7 +138,7 @@ export interface RenderManifest {
 export interface RenderTimings {
   /** Validation and planning. */
   readonly planMs: number;
-  /** From the first layer started to the last layer done. */
+  /** The layers: from the first layer queued to the last layer painted (queueing included). */
   readonly layersMs: number;
   /** Compositing. */
   readonly compositeMs: number;
@@ -91,10 +152,12 @@ export interface RenderTimings {
 export interface RenderResult {
   /** The final picture (after the style pass, if any). */
   readonly image: SizedImage;
-  /** Per layer, in composition order (top-first). */
+  /** Per painted layer, in composition order (top-first); chain intermediates included. */
   readonly layers: readonly LayerRecord[];
-  /** The style pass, when there was one. */
+  /** The style pass, when there was one and it was not skipped. */
   readonly style?: StepRecord;
+  /** Steps left out after failing (`onLayerError: 'skip'`); empty otherwise. */
+  readonly skipped: readonly SkippedStep[];
   /** Everything needed to replay the render. */
   readonly manifest: RenderManifest;
   /** Phase timings. */

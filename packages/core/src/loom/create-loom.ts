@@ -1,0 +1,227 @@
+import { AbortError } from '../errors/abort-error.js';
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { parseLayerNotation } from '../notation/index.js';
+import { systemClock } from '../scheduler/clock.js';
+import { createScheduler, type Scheduler } from '../scheduler/create-scheduler.js';
+import { validateComposition } from '../schema/define-composition.js';
+import { parseWithSchema } from '../schema/parse-with-schema.js';
+import type { Composition } from '../types/composition.js';
+import type { Provider } from '../types/provider.js';
+import type { RenderEvent } from '../types/render-event.js';
+import type { RenderPlan } from '../types/render-plan.js';
+import type { RenderResult } from '../types/render-result.js';
+import { executeRender } from './execute-render.js';
+import {
+  type LoomOptions,
+  loomOptionsSchema,
+  type PlanOptions,
+  planOptionsSchema,
+  type RenderManyItem,
+  type RenderManyOptions,
+  type RenderOptions,
+  renderManyOptionsSchema,
+  renderOptionsSchema,
+} from './loom-options.js';
+import { planRender } from './plan-render.js';
+import { type RenderInput, renderManyWith } from './render-many.js';
+import { createSchedulerExecutor } from './step-executor.js';
+import { streamEvents } from './stream-events.js';
+
+/** Renders compositions with configured providers, limits, cache and compositor. */
+export interface Loom {
+  /**
+   * Validates and plans a composition without calling any provider: resolved aliases, adapted
+   * requests, execution order, cache keys, warnings and the cost estimate.
+   *
+   * @param input - a composition object or `.loom` text.
+   * @param options - `variables` for the notation.
+   * @throws ValidationError (bad composition, unknown alias…), LayerNotationError (bad text).
+   */
+  plan(input: RenderInput, options?: PlanOptions): Promise<RenderPlan>;
+  /**
+   * Renders a composition: layers painted concurrently under each alias's limits (chained
+   * layers after their input), composited top-first, then the style pass.
+   *
+   * @param input - a composition object or `.loom` text.
+   * @param options - signal, event handler, variables, failure and cache policies, priority.
+   * @throws ValidationError / LayerNotationError before any call; the failing layer's error
+   *   (`ProviderError`, `RetryError`, `TimeoutError`…) under `onLayerError: 'fail'`;
+   *   `AbortError` when aborted.
+   */
+  render(input: RenderInput, options?: RenderOptions): Promise<RenderResult>;
+  /**
+   * Renders a composition and yields its events as they happen; ends after `done`, or throws
+   * the render's error. The render starts on the first iteration; leaving the loop early aborts
+   * it.
+   *
+   * @param input - a composition object or `.loom` text.
+   * @param options - as for {@link Loom.render} (`onEvent` is called too).
+   */
+  stream(input: RenderInput, options?: RenderOptions): AsyncIterableIterator<RenderEvent>;
+  /**
+   * Renders many compositions, pulled lazily from a sync or async iterable, `concurrency` at a
+   * time, yielding `{ ok, index, result | error }` in completion order. Memory stays bounded:
+   * at most `concurrency` compositions are held at once. A failing composition does not stop
+   * the others.
+   *
+   * @param inputs - compositions or `.loom` texts.
+   * @param options - `concurrency` and the render options (shared by every render).
+   * @throws AbortError when aborted; what `inputs` throws.
+   */
+  renderMany(
+    inputs: Iterable<RenderInput> | AsyncIterable<RenderInput>,
+    options?: RenderManyOptions,
+  ): AsyncIterableIterator<RenderManyItem>;
+  /** The built-in scheduler (its `stats()` per alias), unless an `executor` was given. */
+  readonly scheduler: Scheduler | undefined;
+}
+
+const schedulerOnlyOptions = ['limits', 'defaultLimits', 'concurrency', 'retry', 'random'] as const;
+
+/**
+ * Creates a loom: the render pipeline over your providers and compositor.
+ *
+ * @param options - providers by alias, compositor, limits, retry policy, cache, failure policy,
+ *   and optionally a shared scheduler or a custom step executor.
+ * @returns a {@link Loom}.
+ * @throws ValidationError naming the bad option.
+ *
+ * @example
+ * const loom = createLoom({
+ *   providers: { A: openai.image('gpt-image-1'), B: forge.image('sd_xl_base_1.0') },
+ *   compositor: createCompositor(),
+ *   limits: { A: { concurrency: 2, requestsPerMinute: 50 } },
+ *   cache: fileCache('.layerloom/cache'),
+ * });
+ * const result = await loom.render(composition, { onEvent: (event) => console.log(event.type) });
+ */
+export function createLoom(options: LoomOptions): Loom {
+  parseWithSchema(loomOptionsSchema, options, 'loom options');
+  const conflicting = (owner: 'executor' | 'scheduler'): ValidationIssue[] =>
+    schedulerOnlyOptions
+      .filter((name) => options[name] !== undefined)
+      .map((name) => ({
+        path: [name],
+        message: `\`${name}\` configures the built-in scheduler; it cannot be combined with \`${owner}\` (configure the ${owner} instead)`,
+      }));
+  if (options.executor !== undefined) {
+    const issues = conflicting('executor');
+    if (options.scheduler !== undefined) {
+      issues.push({
+        path: ['scheduler'],
+        message: '`scheduler` cannot be combined with `executor`',
+      });
+    }
+    if (issues.length > 0) throw new ValidationError(issues, { subject: 'loom options' });
+  } else if (options.scheduler !== undefined) {
+    const issues = conflicting('scheduler');
+    if (issues.length > 0) throw new ValidationError(issues, { subject: 'loom options' });
+  }
+
+  const providers: Readonly<Record<string, Provider>> = { ...options.providers };
+  const clock = options.clock ?? systemClock;
+  const scheduler =
+    options.executor !== undefined
+      ? undefined
+      : (options.scheduler ??
+        createScheduler({
+          ...(options.limits === undefined ? {} : { limits: options.limits }),
+          ...(options.defaultLimits === undefined ? {} : { defaultLimits: options.defaultLimits }),
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          ...(options.retry === undefined ? {} : { retry: options.retry }),
+          clock,
+          ...(options.random === undefined ? {} : { random: options.random }),
+        }));
+  const executor = options.executor ?? createSchedulerExecutor(scheduler!);
+  const context = {
+    providers,
+    compositor: options.compositor,
+    executor,
+    cache: options.cache,
+    clock,
+  };
+
+  const toComposition = (input: RenderInput, variables: PlanOptions['variables']): Composition =>
+    typeof input === 'string'
+      ? parseLayerNotation(input, variables === undefined ? undefined : { variables })
+      : validateComposition(input);
+
+  const prepare = (input: RenderInput, variables: PlanOptions['variables']) => {
+    const startedAt = clock.now();
+    const plan = planRender(toComposition(input, variables), { providers });
+    return { plan, startedAt, planMs: clock.now() - startedAt };
+  };
+
+  async function render(
+    input: RenderInput,
+    renderOptions: RenderOptions = {},
+  ): Promise<RenderResult> {
+    parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
+    const signal = renderOptions.signal;
+    if (signal?.aborted) throw AbortError.fromSignal(signal, 'The render');
+    const { plan, startedAt, planMs } = prepare(input, renderOptions.variables);
+    return executeRender(context, {
+      plan,
+      startedAt,
+      planMs,
+      signal,
+      onEvent: renderOptions.onEvent,
+      onLayerError: renderOptions.onLayerError ?? options.onLayerError ?? 'fail',
+      cachePolicy: renderOptions.cache ?? options.cachePolicy ?? 'seeded',
+      priority: renderOptions.priority ?? 0,
+    });
+  }
+
+  return {
+    scheduler,
+    async plan(input, planOptions = {}) {
+      parseWithSchema(planOptionsSchema, planOptions, 'plan options');
+      return prepare(input, planOptions.variables).plan;
+    },
+    render,
+    stream(input, renderOptions = {}) {
+      parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
+      const { onEvent, signal, ...rest } = renderOptions;
+      return streamEvents(
+        (handler, streamSignal) =>
+          render(input, {
+            ...rest,
+            signal: streamSignal,
+            onEvent: (event) => {
+              onEvent?.(event);
+              handler(event);
+            },
+          }),
+        signal,
+      );
+    },
+    renderMany(inputs, manyOptions = {}) {
+      parseWithSchema(renderManyOptionsSchema, manyOptions, 'renderMany options');
+      const isIterable =
+        typeof inputs === 'object' &&
+        inputs !== null &&
+        (Symbol.iterator in inputs || Symbol.asyncIterator in inputs);
+      if (!isIterable) {
+        throw ValidationError.field(
+          ['inputs'],
+          'Expected `inputs` to be an iterable or async iterable of compositions or `.loom` texts (a single text goes to `render`)',
+          'renderMany inputs',
+        );
+      }
+      const { concurrency, onEvent, signal, ...rest } = manyOptions;
+      return renderManyWith(
+        (input, index, itemSignal) =>
+          render(input, {
+            ...rest,
+            signal: itemSignal,
+            ...(onEvent === undefined
+              ? {}
+              : { onEvent: (event: RenderEvent) => onEvent(event, index) }),
+          }),
+        inputs,
+        concurrency ?? 4,
+        signal,
+      );
+    },
+  };
+}
