@@ -7,6 +7,7 @@ export default defineConfig({
   clean: true,
   // Shared chunks in both formats, so the entry points share one copy of each error class.
   splitting: true,
+  shims: true,
   sourcemap: true,
   target: 'node20',
   tsconfig: '../../tsconfig.build.json',

@@ -1,2 +1,14 @@
 #!/usr/bin/env node
-export {};
+import { AbortError } from '@layerloom/core';
+import { runCli } from './run-cli.js';
+
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  // First Ctrl-C cancels in-flight calls and lets the render clean up; a second one quits now.
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  controller.abort(new AbortError('Interrupted (Ctrl-C)'));
+});
+
+process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });

@@ -1,0 +1,82 @@
+import { expected, nameSchema } from '@layerloom/core';
+import { z } from 'zod';
+
+const positiveInteger = z
+  .number(expected('a positive integer'))
+  .int(expected('a positive integer'))
+  .min(1, expected('a positive integer'));
+const url = z.url(expected('an http(s) URL'));
+const environmentVariable = z
+  .string(expected('an environment variable name'))
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, expected('an environment variable name'));
+const options = z.record(z.string(), z.unknown(), expected('an object of options'));
+
+/** Whether a config entry is a ready-made `Provider` object rather than a description. */
+export const isProviderObject = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { generate?: unknown }).generate === 'function' &&
+  typeof (value as { capabilities?: unknown }).capabilities === 'object';
+
+/** Schema of a provider described as data (`{ type: 'openai', … }`). */
+export const providerDescriptionSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('preview'),
+      latencyMs: z.number().min(0).max(60_000).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('openai'),
+      model: z.string(expected('a model id such as "gpt-image-1"')).min(1),
+      baseURL: url.optional(),
+      organization: z.string().optional(),
+      project: z.string().optional(),
+      apiKeyEnv: environmentVariable.optional(),
+      options: options.optional(),
+    }),
+    z.strictObject({
+      type: z.literal('a1111'),
+      baseURL: url,
+      checkpoint: z.string().optional(),
+      authEnv: environmentVariable.optional(),
+      defaults: options.optional(),
+      options: options.optional(),
+    }),
+    z.strictObject({
+      type: z.literal('comfyui'),
+      baseURL: url,
+      workflow: options.optional(),
+      nodes: options.optional(),
+      checkpoint: z.string().optional(),
+      defaults: options.optional(),
+      options: options.optional(),
+    }),
+  ],
+  expected(
+    'a provider: `{ type: "preview" | "openai" | "a1111" | "comfyui", … }` or a Provider object (with `generate` and `capabilities`)',
+  ),
+);
+
+/** Schema of `layerloom.config.*`. */
+export const configSchema = z.strictObject(
+  {
+    providers: z.record(nameSchema, providerDescriptionSchema).optional(),
+    limits: z
+      .record(
+        nameSchema,
+        z.strictObject({
+          concurrency: positiveInteger.optional(),
+          requestsPerMinute: positiveInteger.optional(),
+          timeoutMs: positiveInteger.optional(),
+          maxRetries: z.number().int().min(0).max(10).optional(),
+        }),
+      )
+      .optional(),
+    cache: z
+      .union([z.string().min(1), z.literal(false)], expected('a directory or `false`'))
+      .optional(),
+    onLayerError: z.enum(['fail', 'skip']).optional(),
+  },
+  expected('a configuration object'),
+);

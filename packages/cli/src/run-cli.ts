@@ -1,0 +1,128 @@
+import { AbortError } from '@layerloom/core';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { type CliIo, processIo, writeLine } from './cli-io.js';
+import { checkCommand, formatError } from './commands/check-command.js';
+import { initCommand } from './commands/init-command.js';
+import { providersCommand } from './commands/providers-command.js';
+import { renderCommand } from './commands/render-command.js';
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Streams, directory and environment. @default the process's */
+  readonly io?: CliIo;
+  /** Aborts a running render (the bin wires Ctrl-C to it). */
+  readonly signal?: AbortSignal;
+}
+
+function collectVariable(value: string, previous: Record<string, string>): Record<string, string> {
+  const equals = value.indexOf('=');
+  if (equals < 1) throw new InvalidArgumentError(`Expected name=value, got "${value}"`);
+  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+}
+
+function integer(name: string, min: number) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) {
+      throw new InvalidArgumentError(`Expected ${name} to be an integer >= ${min}, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+/**
+ * Runs the `layerloom` command line.
+ *
+ * @param argv - the arguments after the program name, e.g. `['render', 'scene.loom']`.
+ * @param options - io and an abort signal.
+ * @returns the exit code: 0 success, 1 failure, 2 usage error, 130 aborted.
+ */
+export async function runCli(
+  argv: readonly string[],
+  options: RunCliOptions = {},
+): Promise<number> {
+  const io = options.io ?? processIo();
+  let exitCode = 0;
+  const program = new Command('layerloom')
+    .description('Render layered, multi-provider image compositions.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError();
+
+  program
+    .command('render')
+    .description('render a .loom or .json composition to an image')
+    .argument('<file>', 'composition file (.loom or .json)')
+    .option('-o, --output <path>', 'output image (default: out/<name>.<format>)')
+    .option('--layers-dir <dir>', 'also write each layer image into this directory')
+    .option('--manifest [path]', 'write the manifest (default: <output>.manifest.json)')
+    .option('--json', 'machine-readable output on stdout', false)
+    .option('--dry-run', 'print the plan and cost estimate; call nothing', false)
+    .option('--var <name=value>', 'set $name in prompts (repeatable)', collectVariable, {})
+    .option('--seed <n>', 'seed for every step without one', integer('--seed', 0))
+    .option('--concurrency <n>', 'calls in flight per provider', integer('--concurrency', 1))
+    .addOption(new Option('--no-cache', 'do not read or write the file cache'))
+    .action(async (file: string, flags) => {
+      exitCode = await renderCommand(
+        file,
+        {
+          ...(flags.output === undefined ? {} : { output: flags.output }),
+          ...(flags.layersDir === undefined ? {} : { layersDir: flags.layersDir }),
+          ...(flags.manifest === undefined ? {} : { manifest: flags.manifest }),
+          json: flags.json,
+          dryRun: flags.dryRun,
+          variables: flags.var,
+          ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+          ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+          cache: flags.cache,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('check')
+    .description('validate a composition file; errors show line and column')
+    .argument('<file>', 'composition file (.loom or .json)')
+    .option('--var <name=value>', 'set $name in prompts (repeatable)', collectVariable, {})
+    .action(async (file: string, flags) => {
+      exitCode = await checkCommand(file, { variables: flags.var }, io);
+    });
+
+  program
+    .command('providers')
+    .description('list the configured provider aliases and their capabilities')
+    .option('--json', 'machine-readable output', false)
+    .action(async (flags) => {
+      exitCode = await providersCommand({ json: flags.json }, io);
+    });
+
+  program
+    .command('init')
+    .description('write a starter layerloom.config.mjs and scene.loom')
+    .option('--force', 'overwrite existing files', false)
+    .action(async (flags) => {
+      exitCode = await initCommand({ force: flags.force }, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof AbortError || options.signal?.aborted) {
+      writeLine(io.stderr, pc.yellow('Cancelled.'));
+      return 130;
+    }
+    writeLine(io.stderr, pc.red(formatError(error)));
+    return 1;
+  }
+}
