@@ -1,16 +1,10 @@
 import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.package.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  // Shared chunks in both formats, so the entry points share one copy of each error class.
-  splitting: true,
-  shims: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: '../../tsconfig.build.json',
-  // ESM-only dependencies are bundled so the CommonJS build also loads on every Node 20.
-  noExternal: [/^p-limit$/, /^yocto-queue$/, /^p-queue$/],
-});
+export default defineConfig([
+  // `shims` gives the CommonJS build `import.meta.url` (the config loader needs it).
+  packageConfig({ index: 'src/index.ts' }, { shims: true, clean: false }),
+  // The executable is ESM only (it uses top-level await). Neither build cleans: they share
+  // `dist`, which the package's build script empties first.
+  packageConfig({ bin: 'src/bin.ts' }, { format: ['esm'], dts: false, clean: false }),
+]);

@@ -90,4 +90,17 @@ describe('installed packages', () => {
     ]);
     expect(JSON.parse(output)).toEqual({ layers: 1, crossCopy: true });
   });
+
+  it('installs a working `layerloom` executable', () => {
+    writeFileSync(join(project, 'scene.loom'), '｜hero: a knight @A\n｜scene: a forest @B\n');
+    const output = execFileSync(
+      join(project, 'node_modules', '.bin', 'layerloom'),
+      ['check', 'scene.loom'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+      },
+    );
+    expect(output).toContain('ok scene.loom: 1024x1024, 2 layer(s) (hero, scene)');
+  });
 });
