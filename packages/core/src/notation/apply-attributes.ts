@@ -1,7 +1,7 @@
 import type { LayerNotationError } from '../errors/layer-notation-error.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import { type BlendMode, blendModes } from '../types/blend-mode.js';
-import type { Anchor, Fit, Layer, Placement } from '../types/layer.js';
+import { type Anchor, anchors, type Fit, type Layer, type Placement } from '../types/layer.js';
 import { layerAttributeKeys, optionPrefix, styleAttributeKeys } from './attribute-keys.js';
 import {
   isHexColor,
@@ -21,17 +21,6 @@ import { didYouMean } from './suggest-closest.js';
 import type { VariableScope } from './variable-scope.js';
 
 const fits: readonly Fit[] = ['cover', 'contain', 'fill'];
-const anchors: readonly Anchor[] = [
-  'center',
-  'top',
-  'bottom',
-  'left',
-  'right',
-  'top-left',
-  'top-right',
-  'bottom-left',
-  'bottom-right',
-];
 const blendModeSet = new Set<string>(blendModes);
 const layerKeySet = new Set<string>(layerAttributeKeys);
 

@@ -1,25 +1,4 @@
-/** Edit distance between `a` and `b`, or `limit + 1` as soon as it is known to exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= a.length; row++) {
-    const current = [row];
-    let best = row;
-    for (let column = 1; column <= b.length; column++) {
-      const cost = a[row - 1] === b[column - 1] ? 0 : 1;
-      const value = Math.min(
-        previous[column]! + 1,
-        current[column - 1]! + 1,
-        previous[column - 1]! + cost,
-      );
-      current.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
-}
+import { levenshteinDistance } from '../util/closest-name.js';
 
 /**
  * The candidate closest to `input` for "did you mean" hints: case-insensitive edit distance of
@@ -37,7 +16,7 @@ export function suggestClosest(input: string, candidates: Iterable<string>): str
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
     if (candidate === input) continue;
-    const distance = editDistance(lowered, candidate.toLowerCase(), limit);
+    const distance = levenshteinDistance(lowered, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { blendModes } from '../types/blend-mode.js';
 import type { Composition } from '../types/composition.js';
 import type { Layer } from '../types/layer.js';
+import { anchors } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
 import { parseCssColor } from '../util/css-color.js';
 import { expected } from './format-issues.js';
@@ -69,19 +70,7 @@ const placementSchema = z.strictObject(
     width: positivePixels.optional(),
     height: positivePixels.optional(),
     fit: z.enum(['cover', 'contain', 'fill']).optional(),
-    anchor: z
-      .enum([
-        'center',
-        'top',
-        'bottom',
-        'left',
-        'right',
-        'top-left',
-        'top-right',
-        'bottom-left',
-        'bottom-right',
-      ])
-      .optional(),
+    anchor: z.enum(anchors).optional(),
   },
   expected('an object `{ x, y, width, height, fit, anchor }`'),
 );

@@ -3,6 +3,7 @@ export type * from './composition.js';
 export type * from './compositor.js';
 export type * from './encoded-image.js';
 export type * from './layer.js';
+export { type Anchor, anchors } from './layer.js';
 export type * from './provider.js';
 export type * from './render-event.js';
 export type * from './render-plan.js';

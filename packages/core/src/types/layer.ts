@@ -4,17 +4,21 @@ import type { EncodedImage, ImageSize } from './encoded-image.js';
 /** How a layer image is fitted into its placement box. */
 export type Fit = 'cover' | 'contain' | 'fill';
 
-/** Where a fitted image sits inside its placement box (for `cover` and `contain`). */
-export type Anchor =
-  | 'center'
-  | 'top'
-  | 'bottom'
-  | 'left'
-  | 'right'
-  | 'top-left'
-  | 'top-right'
-  | 'bottom-left'
-  | 'bottom-right';
+/** Where a fitted image can sit inside its placement box (for `cover` and `contain`). */
+export const anchors = [
+  'center',
+  'top',
+  'bottom',
+  'left',
+  'right',
+  'top-left',
+  'top-right',
+  'bottom-left',
+  'bottom-right',
+] as const;
+
+/** Where a fitted image sits inside its placement box. */
+export type Anchor = (typeof anchors)[number];
 
 /** Where a layer goes on the canvas. Pixels; the box may extend past the canvas (clipped). */
 export interface Placement {
