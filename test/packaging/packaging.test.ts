@@ -96,10 +96,8 @@ describe('installed packages', () => {
     const output = execFileSync(
       join(project, 'node_modules', '.bin', 'layerloom'),
       ['check', 'scene.loom'],
-      {
-        cwd: project,
-        encoding: 'utf8',
-      },
+      // CI=true makes picocolors colour even a pipe; the assertion reads plain text.
+      { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
     );
     expect(output).toContain('ok scene.loom: 1024x1024, 2 layer(s) (hero, scene)');
   });
