@@ -1,1 +1,31 @@
-export {};
+export type { BlobStore } from './blob-store.js';
+export {
+  createQueueExecutor,
+  type QueueExecutor,
+  type QueueExecutorOptions,
+  queueExecutorOptionsSchema,
+} from './create-queue-executor.js';
+export {
+  createQueueRunner,
+  type QueueRunner,
+  type QueueRunnerOptions,
+  queueRunnerOptionsSchema,
+} from './create-queue-runner.js';
+export { assertBlobKey, type FileBlobStore, fileBlobStore } from './file-blob-store.js';
+export { deserializeJobError, serializeJobError } from './job-error.js';
+export { queueNameOf } from './queue-names.js';
+export type { JobRetention, QueueConnectionOptions, RetentionRule } from './queue-options.js';
+export { type RedisConnection, toRedisOptions } from './redis-connection.js';
+export {
+  type QueueWorker,
+  type StartWorkerOptions,
+  startWorker,
+  startWorkerOptionsSchema,
+} from './start-worker.js';
+export type {
+  BlobReference,
+  StepJobData,
+  StepJobProgress,
+  StepJobRequest,
+  StepJobResult,
+} from './step-job.js';

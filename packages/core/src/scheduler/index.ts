@@ -1,6 +1,12 @@
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export { createScheduler, type QueueStats, type Scheduler } from './create-scheduler.js';
-export { isRetryableError } from './retry-policy.js';
+export {
+  describeFailure,
+  isRateLimitError,
+  isRetryableError,
+  type RetryDelays,
+  retryDelayMs,
+} from './retry-policy.js';
 export type {
   QueueLimits,
   RetryBudgetOptions,
@@ -11,3 +17,4 @@ export type {
   TaskContext,
   TaskOptions,
 } from './scheduler-options.js';
+export { queueLimitsSchema, retryOptionsSchema } from './scheduler-options.js';

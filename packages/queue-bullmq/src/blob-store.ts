@@ -1,0 +1,29 @@
+/**
+ * Where image bytes live while compositions run on queues: never in Redis. Jobs carry keys and
+ * sha256 hashes; submitters and workers read and write the bytes here. Implement it over a
+ * shared directory, S3, GCS… Keys are relative paths of `[a-z0-9/._-]` (e.g.
+ * `images/ab/ab12….png`); implementations must be safe to call concurrently from many
+ * processes, and `put` must be atomic (a reader sees the whole object or nothing).
+ */
+export interface BlobStore {
+  /**
+   * Stores bytes under a key, replacing any object of the same key.
+   *
+   * @param key - a relative key of `[a-z0-9/._-]`.
+   * @param bytes - the object.
+   */
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Reads an object.
+   *
+   * @param key - a relative key.
+   * @returns its bytes, or `undefined` when absent.
+   */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Removes an object; absent keys are ignored.
+   *
+   * @param key - a relative key.
+   */
+  delete(key: string): Promise<void>;
+}
