@@ -5,7 +5,7 @@
  * W8: a 2048² opaque background and 7 layers of 1024²–2048² at different offsets (opaque
  * interior, 32-px soft edge, transparent exterior), modes normal ×4, multiply, screen and
  * soft-light, opacities 1 and 0.7. Random alpha: the same layers with a random alpha in every
- * pixel (no fast path applies). sharp has no per-layer opacity, so it gets the layers with
+ * pixel (nothing is hidden or trimmed). sharp has no per-layer opacity, so it gets the layers with
  * alpha × opacity already applied. Each implementation's result is compared, every pixel, with
  * the float64 reference of `test/reference-composite.ts`.
  *

@@ -2,7 +2,7 @@
  * Deterministic bench inputs. W8: a 2048² opaque background and 7 layers of 1024²–2048² at
  * different offsets, each an opaque rounded shape with a 32-pixel soft edge on a transparent
  * exterior (what AI layers look like after matting). The random-alpha variant gives every layer
- * pixel a random alpha: no pixel is opaque or transparent, so no fast path applies.
+ * pixel a random alpha: no pixel is opaque or transparent, so nothing is hidden or trimmed.
  */
 
 import type { Raster, RasterLayer } from '@layerloom/compositor';

@@ -26,9 +26,6 @@ export interface CompositeRastersOptions {
 /** Default {@link CompositeRastersOptions.parallelThreshold}. */
 export const defaultParallelThreshold = 2_000_000;
 
-// The calling thread also copies the workers' rows and collects their results.
-const callerShare = 0.8;
-
 function validateOptions(options: unknown): Required<Omit<CompositeRastersOptions, 'signal'>> & {
   signal: AbortSignal | undefined;
 } {
@@ -110,7 +107,6 @@ export async function compositeRasters(
   return compositePrepared(composite, {
     threads,
     threshold: parallelThreshold,
-    callerShare,
     pool: sharedBandWorkerPool,
     signal,
   });

@@ -26,6 +26,7 @@ parentPort.on('message', (message) => {
     task.output = output;
     task.outputRow = task.rowStart;
     ${entry}(task);
+    if (message.progress) Atomics.add(message.progress, 0, 1);
     parentPort.postMessage({ id: message.id, output }, [output.buffer]);
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.stack || error) });
@@ -75,11 +76,13 @@ export class BandWorkerPool {
   /**
    * Composites one band in worker number `index`, starting it when needed.
    *
-   * @param index - which worker (0-based); one band at a time each is the fastest use.
+   * @param index - which worker (0-based); bands sent to one worker run in order.
    * @param input - the band, with copies of its rows to transfer.
+   * @param progress - a shared counter the worker increments (with `Atomics.add`) as soon as
+   *   the band is done, so the calling thread can see its progress without an event-loop turn.
    * @returns the band's RGBA bytes.
    */
-  run(index: number, input: BandInput): Promise<Uint8ClampedArray> {
+  run(index: number, input: BandInput, progress?: Int32Array): Promise<Uint8ClampedArray> {
     return new Promise((resolve, reject) => {
       let slot: Slot;
       try {
@@ -92,7 +95,7 @@ export class BandWorkerPool {
       const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, task: input.task }, input.transfer);
+      slot.worker.postMessage({ id, task: input.task, progress }, input.transfer);
     });
   }
 

@@ -169,6 +169,13 @@ export interface RowState {
   readonly count: number;
   /** Per column: the highest layer hiding all below it, or `count` for the backdrop. */
   readonly starts: Int32Array;
+  /** Per hidden column: the column after its run of columns hidden by one layer. */
+  readonly hiddenEnd: Int32Array;
+  /**
+   * The runs `markHidden` found in this row: their number, then start, end and level of each,
+   * in the order found.
+   */
+  readonly hiddenRuns: Int32Array;
   /** Per column: 1 once a layer has been blended into the accumulator. */
   readonly touched: Uint8Array;
   /** Per column: premultiplied red, green, blue and alpha, in float64. */
@@ -189,7 +196,9 @@ export interface RowState {
 
 /**
  * Marks, in `state.starts`, the columns from `from` to `to` where this layer (which hides what
- * is below it: `normal`, opacity 1) is opaque and no higher layer already hides it.
+ * is below it: `normal`, opacity 1) is opaque and no higher layer already hides it. Columns a
+ * higher layer hides are jumped over in one step (`state.hiddenEnd` holds, for each hidden
+ * column, the end of its hidden run), so each pixel is read at most once per row.
  */
 export function markHidden(
   state: RowState,
@@ -201,15 +210,37 @@ export function markHidden(
   to: number,
 ): void {
   const starts = state.starts;
+  const hiddenEnd = state.hiddenEnd;
   const unset = state.count;
   const offset = state.rowIndex[level]!;
   const alphaShift = state.shifts[3]!;
-  for (let x = from; x < to; x++) {
-    if (starts[x] !== unset) continue;
-    const index = offset + x;
-    if (((words[index]! >>> alphaShift) & 255) !== 255) continue;
-    if (hasMask && mask[index] !== 255) continue;
-    starts[x] = level;
+  let x = from;
+  while (x < to) {
+    if (starts[x] !== unset) {
+      x = hiddenEnd[x]!;
+      continue;
+    }
+    const runStart = x;
+    while (
+      x < to &&
+      starts[x] === unset &&
+      ((words[offset + x]! >>> alphaShift) & 255) === 255 &&
+      (!hasMask || mask[offset + x] === 255)
+    ) {
+      x++;
+    }
+    if (x === runStart) {
+      x++;
+      continue;
+    }
+    starts.fill(level, runStart, x);
+    hiddenEnd.fill(x, runStart, x);
+    const runs = state.hiddenRuns;
+    const index = runs[0]! * 3 + 1;
+    runs[index] = runStart;
+    runs[index + 1] = x;
+    runs[index + 2] = level;
+    runs[0]!++;
   }
 }
 
@@ -497,6 +528,244 @@ export function applyLayer(
 }
 
 /**
+ * Fills the accumulator over the columns `from` to `to` of one run whose pixels all start from
+ * the same source (`start`: a hiding layer, or `count` for the backdrop), and marks them
+ * touched. Returns false, leaving the run half done, as soon as a backdrop pixel is not opaque:
+ * the row then takes the general path.
+ */
+export function startOpaqueRun(state: RowState, start: number, from: number, to: number): boolean {
+  const inverse255 = 1 / 255;
+  const touched = state.touched;
+  const accumulator = state.accumulator;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const fromBase = start === state.count;
+  const words = fromBase ? state.base : state.layerWords[start]!;
+  const offset = fromBase ? state.baseStart : state.rowIndex[start]!;
+  for (let x = from; x < to; x++) {
+    const word = words[offset + x]!;
+    if (((word >>> alphaShift) & 255) !== 255) return false;
+    const slot = x << 2;
+    accumulator[slot] = ((word >>> redShift) & 255) * inverse255;
+    accumulator[slot + 1] = ((word >>> greenShift) & 255) * inverse255;
+    accumulator[slot + 2] = ((word >>> blueShift) & 255) * inverse255;
+    accumulator[slot + 3] = 1;
+  }
+  touched.fill(1, from, to);
+  return true;
+}
+
+/**
+ * The lean loops over an opaque backdrop (the accumulator already holds it, alpha exactly 1,
+ * over the whole run `from`..`to`, which no layer at or above `level` hides): per pixel
+ * `co = Cb + αs·(B(Cb, Cs) − Cb)`, and αo stays 1. One loop per common mode (0 normal,
+ * 1 multiply, 2 screen, 9 soft-light), so that each stays small and monomorphic.
+ */
+export function blendOpaqueRun(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  mode: number,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  if (mode === 0) normalOpaqueRun(state, level, words, mask, hasMask, alphaScale, from, to);
+  else if (mode === 1) multiplyOpaqueRun(state, level, words, mask, hasMask, alphaScale, from, to);
+  else if (mode === 2) screenOpaqueRun(state, level, words, mask, hasMask, alphaScale, from, to);
+  else softLightOpaqueRun(state, level, words, mask, hasMask, alphaScale, from, to);
+}
+
+/** `blendOpaqueRun` of `normal`. */
+export function normalOpaqueRun(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const accumulator = state.accumulator;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = state.rowIndex[level]!;
+  for (let x = from; x < to; x++) {
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) sourceAlpha *= mask[index]! * inverse255;
+    const slot = x << 2;
+    const red = accumulator[slot]!;
+    const green = accumulator[slot + 1]!;
+    const blue = accumulator[slot + 2]!;
+    // cs + (1 − αs)·cb, as the general loops compute it (so both round alike).
+    const sourceScale = sourceAlpha * inverse255;
+    const keep = 1 - sourceAlpha;
+    accumulator[slot] = ((word >>> redShift) & 255) * sourceScale + keep * red;
+    accumulator[slot + 1] = ((word >>> greenShift) & 255) * sourceScale + keep * green;
+    accumulator[slot + 2] = ((word >>> blueShift) & 255) * sourceScale + keep * blue;
+  }
+}
+
+/** `blendOpaqueRun` of `multiply`. */
+export function multiplyOpaqueRun(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const accumulator = state.accumulator;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = state.rowIndex[level]!;
+  for (let x = from; x < to; x++) {
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) sourceAlpha *= mask[index]! * inverse255;
+    const slot = x << 2;
+    const red = accumulator[slot]!;
+    const green = accumulator[slot + 1]!;
+    const blue = accumulator[slot + 2]!;
+    accumulator[slot] =
+      red + sourceAlpha * (red * (((word >>> redShift) & 255) * inverse255) - red);
+    accumulator[slot + 1] =
+      green + sourceAlpha * (green * (((word >>> greenShift) & 255) * inverse255) - green);
+    accumulator[slot + 2] =
+      blue + sourceAlpha * (blue * (((word >>> blueShift) & 255) * inverse255) - blue);
+  }
+}
+
+/** `blendOpaqueRun` of `screen`. */
+export function screenOpaqueRun(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const accumulator = state.accumulator;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = state.rowIndex[level]!;
+  for (let x = from; x < to; x++) {
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) sourceAlpha *= mask[index]! * inverse255;
+    const slot = x << 2;
+    const red = accumulator[slot]!;
+    const green = accumulator[slot + 1]!;
+    const blue = accumulator[slot + 2]!;
+    const sourceRed = ((word >>> redShift) & 255) * inverse255;
+    const sourceGreen = ((word >>> greenShift) & 255) * inverse255;
+    const sourceBlue = ((word >>> blueShift) & 255) * inverse255;
+    // B − Cb = Cs − Cb·Cs for screen.
+    accumulator[slot] = red + sourceAlpha * (sourceRed - red * sourceRed);
+    accumulator[slot + 1] = green + sourceAlpha * (sourceGreen - green * sourceGreen);
+    accumulator[slot + 2] = blue + sourceAlpha * (sourceBlue - blue * sourceBlue);
+  }
+}
+
+/** `blendOpaqueRun` of `soft-light`. */
+export function softLightOpaqueRun(
+  state: RowState,
+  level: number,
+  words: Uint32Array,
+  mask: Uint8Array,
+  hasMask: boolean,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const inverse255 = 1 / 255;
+  const accumulator = state.accumulator;
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const alphaShift = shifts[3]!;
+  const offset = state.rowIndex[level]!;
+  for (let x = from; x < to; x++) {
+    const index = offset + x;
+    const word = words[index]!;
+    const byteAlpha = (word >>> alphaShift) & 255;
+    if (byteAlpha === 0) continue;
+    let sourceAlpha = byteAlpha * alphaScale;
+    if (hasMask) sourceAlpha *= mask[index]! * inverse255;
+    const slot = x << 2;
+    const red = accumulator[slot]!;
+    const green = accumulator[slot + 1]!;
+    const blue = accumulator[slot + 2]!;
+    accumulator[slot] =
+      red + sourceAlpha * (softLight(red, ((word >>> redShift) & 255) * inverse255) - red);
+    accumulator[slot + 1] =
+      green + sourceAlpha * (softLight(green, ((word >>> greenShift) & 255) * inverse255) - green);
+    accumulator[slot + 2] =
+      blue + sourceAlpha * (softLight(blue, ((word >>> blueShift) & 255) * inverse255) - blue);
+  }
+}
+
+/**
+ * Writes the blended columns `from` to `to` of a row over an opaque backdrop: every one has
+ * alpha 1, so it is rounded (half up, as the reference's `Math.round`) without unpremultiplying.
+ */
+export function writeOpaqueRun(
+  state: RowState,
+  output: Uint32Array,
+  outputStart: number,
+  from: number,
+  to: number,
+): void {
+  const shifts = state.shifts;
+  const redShift = shifts[0]!;
+  const greenShift = shifts[1]!;
+  const blueShift = shifts[2]!;
+  const opaque = 255 << shifts[3]!;
+  const accumulator = state.accumulator;
+  for (let x = from; x < to; x++) {
+    const slot = x << 2;
+    const red = Math.min(255, (accumulator[slot]! * 255 + 0.5) | 0);
+    const green = Math.min(255, (accumulator[slot + 1]! * 255 + 0.5) | 0);
+    const blue = Math.min(255, (accumulator[slot + 2]! * 255 + 0.5) | 0);
+    output[outputStart + x] =
+      (red << redShift) | (green << greenShift) | (blue << blueShift) | opaque;
+  }
+}
+
+/**
  * Writes one row: blended columns from the accumulator (unpremultiplied, rounded once),
  * the others copied as words from the layer that hides them or from the backdrop.
  */
@@ -556,12 +825,15 @@ export function writeRow(
 }
 
 /**
- * The compositing kernel. For each row of the band it finds, per column, the highest layer
- * that hides everything below it (`normal`, opacity 1, alpha 255, mask 255) — the layers
- * beneath are never read — then blends the layers above it, bottom to top, into a float64
- * premultiplied accumulator the size of one row (it stays in cache), and writes every pixel
- * once: blended ones unpremultiplied and rounded, the rest copied as runs of words. No
- * intermediate image exists and nothing is rounded between layers.
+ * The compositing kernel. For each row of the band it trims every layer's span of its
+ * transparent ends, finds, per column, the highest layer that hides everything below it
+ * (`normal`, opacity 1, alpha 255, mask 255) — the layers beneath are never read — and cuts the
+ * row into runs of columns starting from the same source. Over an opaque backdrop (the common
+ * case) each run is blended layer by layer, bottom to top, by lean per-mode loops over the
+ * run's part of each layer span, with no per-pixel bookkeeping; otherwise the general loops
+ * blend into a float64 premultiplied accumulator. The accumulator is the size of one row (it
+ * stays in cache), nothing is rounded between layers, and every pixel is written once: blended
+ * ones rounded, the rest copied as runs of words.
  *
  * Every RGBA array must start on a 4-byte boundary.
  *
@@ -580,11 +852,24 @@ export function compositeBand(task: BandTask): void {
     outputBytes.length >>> 2,
   );
   const noMask = new Uint8Array(0);
-  const layerInRow = new Uint8Array(count);
 
+  // Every layer's numbers in typed arrays: the row loop reads no layer object (their shapes
+  // differ with the caller, which would make it polymorphic).
   const layerWords: Uint32Array[] = [];
   const layerMasks: Uint8Array[] = [];
-  for (const layer of layers) {
+  const layerTop = new Int32Array(count);
+  const layerBottom = new Int32Array(count);
+  const layerLeft = new Int32Array(count);
+  const layerRight = new Int32Array(count);
+  const layerWidth = new Int32Array(count);
+  const layerColumn = new Int32Array(count);
+  const layerDataRow = new Int32Array(count);
+  const layerMode = new Int32Array(count);
+  const layerHasMask = new Uint8Array(count);
+  const layerHides = new Uint8Array(count);
+  const layerAlphaScale = new Float64Array(count);
+  for (let level = 0; level < count; level++) {
+    const layer = layers[level]!;
     layerWords.push(
       new Uint32Array(layer.data.buffer, layer.data.byteOffset, layer.data.length >>> 2),
     );
@@ -592,10 +877,23 @@ export function compositeBand(task: BandTask): void {
     layerMasks.push(
       mask === null ? noMask : new Uint8Array(mask.buffer, mask.byteOffset, mask.length),
     );
+    layerTop[level] = layer.top;
+    layerBottom[level] = layer.top + layer.height;
+    layerLeft[level] = Math.max(0, layer.left);
+    layerRight[level] = Math.min(width, layer.left + layer.width);
+    layerWidth[level] = layer.width;
+    layerColumn[level] = layer.left;
+    layerDataRow[level] = layer.dataRow;
+    layerMode[level] = layer.mode;
+    layerHasMask[level] = mask === null ? 0 : 1;
+    layerHides[level] = layer.mode === 0 && layer.opacity === 1 ? 1 : 0;
+    layerAlphaScale[level] = layer.opacity * inverse255;
   }
   const state: RowState = {
     count,
     starts: new Int32Array(width),
+    hiddenEnd: new Int32Array(width),
+    hiddenRuns: new Int32Array(1 + 3 * width),
     touched: new Uint8Array(width),
     accumulator: new Float64Array(width * 4),
     base: new Uint32Array(task.base.buffer, task.base.byteOffset, task.base.length >>> 2),
@@ -605,70 +903,228 @@ export function compositeBand(task: BandTask): void {
     shifts: Int32Array.from(littleEndian ? [0, 8, 16, 24] : [24, 16, 8, 0]),
     blended: new Float64Array(3),
   };
+  const layerInRow = new Uint8Array(count);
+  const spanFrom = new Int32Array(count);
+  const spanTo = new Int32Array(count);
+  // Runs of columns that start from the same source, and the part of each that layers cover.
+  const runStart = new Int32Array(width);
+  const runBegin = new Int32Array(width);
+  const runEnd = new Int32Array(width);
+  const runFrom = new Int32Array(width);
+  const runTo = new Int32Array(width);
+  const alphaShift = state.shifts[3]!;
+  const base = state.base;
+  const starts = state.starts;
+  const rowIndex = state.rowIndex;
 
   for (let y = task.rowStart; y < task.rowEnd; y++) {
-    state.baseStart = (y - task.baseRow) * width;
+    const baseStart = (y - task.baseRow) * width;
+    state.baseStart = baseStart;
     const outputStart = (y - task.outputRow) * width;
     let covered = false;
     for (let level = 0; level < count; level++) {
-      const layer = layers[level]!;
-      const inRow = y >= layer.top && y < layer.top + layer.height;
-      layerInRow[level] = inRow ? 1 : 0;
-      if (!inRow) continue;
-      state.rowIndex[level] = (y - layer.top - layer.dataRow) * layer.width - layer.left;
+      layerInRow[level] = 0;
+      if (y < layerTop[level]! || y >= layerBottom[level]!) continue;
+      // Index in the layer's words of canvas column 0 of this row.
+      const rowOffset =
+        (y - layerTop[level]! - layerDataRow[level]!) * layerWidth[level]! - layerColumn[level]!;
+      rowIndex[level] = rowOffset;
+      // The row's span: clipped to the canvas, then trimmed of transparent (or masked-out)
+      // pixels at both ends, which add nothing in any mode.
+      const words = layerWords[level]!;
+      const mask = layerMasks[level]!;
+      const hasMask = layerHasMask[level] === 1;
+      let from = layerLeft[level]!;
+      let to = layerRight[level]!;
+      while (
+        from < to &&
+        (((words[rowOffset + from]! >>> alphaShift) & 255) === 0 ||
+          (hasMask && mask[rowOffset + from] === 0))
+      ) {
+        from++;
+      }
+      while (
+        to > from &&
+        (((words[rowOffset + to - 1]! >>> alphaShift) & 255) === 0 ||
+          (hasMask && mask[rowOffset + to - 1] === 0))
+      ) {
+        to--;
+      }
+      if (from === to) continue;
+      spanFrom[level] = from;
+      spanTo[level] = to;
+      layerInRow[level] = 1;
       covered = true;
     }
     if (!covered) {
-      output.set(state.base.subarray(state.baseStart, state.baseStart + width), outputStart);
+      output.set(base.subarray(baseStart, baseStart + width), outputStart);
       continue;
     }
-    state.starts.fill(count);
+    starts.fill(count);
     state.touched.fill(0);
+    state.hiddenRuns[0] = 0;
     for (let level = 0; level < count; level++) {
-      const layer = layers[level]!;
-      if (layerInRow[level] === 0 || layer.mode !== 0 || layer.opacity !== 1) continue;
-      const from = Math.max(0, layer.left);
-      const to = Math.min(width, layer.left + layer.width);
+      if (layerInRow[level] === 0 || layerHides[level] === 0) continue;
       markHidden(
         state,
         level,
         layerWords[level]!,
         layerMasks[level]!,
-        layer.mask !== null,
-        from,
-        to,
+        layerHasMask[level] === 1,
+        spanFrom[level]!,
+        spanTo[level]!,
       );
     }
+
+    // Cut the row into runs of one start (the hidden runs in column order, the backdrop
+    // between them); in each, the columns that some layer above covers.
+    const hiddenRuns = state.hiddenRuns;
+    const hiddenCount = hiddenRuns[0]!;
+    for (let run = 1; run < hiddenCount; run++) {
+      // Insertion sort by start column: a row has few hidden runs, mostly in order already.
+      const index = run * 3 + 1;
+      const start = hiddenRuns[index]!;
+      const end = hiddenRuns[index + 1]!;
+      const level = hiddenRuns[index + 2]!;
+      let place = run;
+      while (place > 0 && hiddenRuns[(place - 1) * 3 + 1]! > start) {
+        const to = place * 3 + 1;
+        const from = to - 3;
+        hiddenRuns[to] = hiddenRuns[from]!;
+        hiddenRuns[to + 1] = hiddenRuns[from + 1]!;
+        hiddenRuns[to + 2] = hiddenRuns[from + 2]!;
+        place--;
+      }
+      const to = place * 3 + 1;
+      hiddenRuns[to] = start;
+      hiddenRuns[to + 1] = end;
+      hiddenRuns[to + 2] = level;
+    }
+    let runs = 0;
+    let x = 0;
+    for (let hidden = 0; hidden <= hiddenCount; hidden++) {
+      // The backdrop up to the next hidden run, then that run.
+      const index = hidden * 3 + 1;
+      const hiddenStart = hidden < hiddenCount ? hiddenRuns[index]! : width;
+      for (let part = 0; part < 2; part++) {
+        const start = part === 0 ? count : hiddenRuns[index + 2]!;
+        const next = part === 0 ? hiddenStart : hiddenRuns[index + 1]!;
+        if (part === 1 && hidden === hiddenCount) break;
+        if (x >= next) continue;
+        let from = next;
+        let to = x;
+        for (let level = 0; level < start; level++) {
+          if (layerInRow[level] === 0) continue;
+          const spanStart = spanFrom[level]!;
+          const spanEnd = spanTo[level]!;
+          if (spanStart >= next || spanEnd <= x) continue;
+          if (spanStart < from) from = spanStart;
+          if (spanEnd > to) to = spanEnd;
+        }
+        if (from < x) from = x;
+        if (to > next) to = next;
+        if (from > to) from = to;
+        runStart[runs] = start;
+        runBegin[runs] = x;
+        runFrom[runs] = from;
+        runTo[runs] = to;
+        runEnd[runs] = next;
+        runs++;
+        x = next;
+      }
+    }
+
+    // Over an opaque backdrop the lean path applies; a backdrop pixel that is not opaque
+    // sends the row to the general one.
+    let opaque = true;
+    for (let run = 0; run < runs && opaque; run++) {
+      if (runFrom[run]! < runTo[run]!) {
+        opaque = startOpaqueRun(state, runStart[run]!, runFrom[run]!, runTo[run]!);
+      }
+    }
+    if (opaque) {
+      for (let run = 0; run < runs; run++) {
+        const start = runStart[run]!;
+        const from = runFrom[run]!;
+        const to = runTo[run]!;
+        for (let level = start - 1; level >= 0 && from < to; level--) {
+          if (layerInRow[level] === 0) continue;
+          const spanStart = Math.max(spanFrom[level]!, from);
+          const spanEnd = Math.min(spanTo[level]!, to);
+          if (spanStart >= spanEnd) continue;
+          const mode = layerMode[level]!;
+          if (mode === 0 || mode === 1 || mode === 2 || mode === 9) {
+            blendOpaqueRun(
+              state,
+              level,
+              layerWords[level]!,
+              layerMasks[level]!,
+              layerHasMask[level] === 1,
+              mode,
+              layerAlphaScale[level]!,
+              spanStart,
+              spanEnd,
+            );
+          } else {
+            // Every column of the run is touched and hidden by nothing at or above `level`.
+            applyLayer(
+              state,
+              level,
+              layerWords[level]!,
+              layerMasks[level]!,
+              layerHasMask[level] === 1,
+              mode,
+              layerAlphaScale[level]!,
+              spanStart,
+              spanEnd,
+            );
+          }
+        }
+        // Write the run: copied words on either side of the blended columns.
+        const words = start === count ? base : layerWords[start]!;
+        const offset = start === count ? baseStart : rowIndex[start]!;
+        const begin = runBegin[run]!;
+        const end = runEnd[run]!;
+        if (begin < from) {
+          output.set(words.subarray(offset + begin, offset + from), outputStart + begin);
+        }
+        if (from < to) writeOpaqueRun(state, output, outputStart, from, to);
+        if (to < end) output.set(words.subarray(offset + to, offset + end), outputStart + to);
+      }
+      continue;
+    }
+
+    state.touched.fill(0);
     for (let level = count - 1; level >= 0; level--) {
-      const layer = layers[level]!;
       if (layerInRow[level] === 0) continue;
-      const from = Math.max(0, layer.left);
-      const to = Math.min(width, layer.left + layer.width);
-      const hasMask = layer.mask !== null;
-      if (layer.mode === 0) {
+      const from = spanFrom[level]!;
+      const to = spanTo[level]!;
+      const hasMask = layerHasMask[level] === 1;
+      const mode = layerMode[level]!;
+      if (mode === 0) {
         applyNormalLayer(
           state,
           level,
           layerWords[level]!,
           layerMasks[level]!,
           hasMask,
-          layer.opacity * inverse255,
+          layerAlphaScale[level]!,
           from,
           to,
         );
-        continue;
+      } else {
+        applyLayer(
+          state,
+          level,
+          layerWords[level]!,
+          layerMasks[level]!,
+          hasMask,
+          mode,
+          layerAlphaScale[level]!,
+          from,
+          to,
+        );
       }
-      applyLayer(
-        state,
-        level,
-        layerWords[level]!,
-        layerMasks[level]!,
-        hasMask,
-        layer.mode,
-        layer.opacity * inverse255,
-        from,
-        to,
-      );
     }
     writeRow(state, output, outputStart, width);
   }
@@ -690,7 +1146,14 @@ export function compositeBandSource(): string {
     markHidden,
     applyNormalLayer,
     applyLayer,
+    startOpaqueRun,
+    blendOpaqueRun,
+    normalOpaqueRun,
+    multiplyOpaqueRun,
+    screenOpaqueRun,
+    softLightOpaqueRun,
     writeRow,
+    writeOpaqueRun,
     compositeBand,
   ]
     .map((helper) => helper.toString())

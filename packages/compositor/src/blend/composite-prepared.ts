@@ -13,8 +13,11 @@ export interface ParallelPlan {
   readonly threads: number;
   /** Least estimated work (pixels read) worth handing to workers. */
   readonly threshold: number;
-  /** Share of the calling thread relative to one worker's (it also copies the workers' rows). */
-  readonly callerShare: number;
+  /**
+   * Ignored: the split adapts to each thread's progress (see {@link compositePrepared}). Kept so
+   * that older callers still type-check.
+   */
+  readonly callerShare?: number;
   /** The workers. */
   readonly pool: BandWorkerPool;
   /** Aborts the wait for the workers. */
@@ -60,10 +63,24 @@ function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: (
   return { promise, dispose };
 }
 
+/** Bands sent ahead to each worker, so that it never waits for the calling thread. */
+const lookahead = 2;
+
+/** Most bands per thread: enough to balance the load whatever the bands really cost. */
+const maxBandsPerThread = 12;
+
+/** Least estimated work (pixels read) of a band, so that its message and copy cost little. */
+const minBandCost = 400_000;
+
 /**
  * Composites a validated composite, sharing bands of rows with worker threads when the work is
- * large enough. The calling thread composites the last band itself while the workers run; a
- * band whose worker fails is composited on the calling thread instead.
+ * large enough. The canvas is cut into many bands of equal estimated cost; the workers take
+ * them from the top and the calling thread from the bottom, until they meet. The calling thread
+ * copies each worker band's rows just before sending it and keeps every worker
+ * {@link lookahead} bands ahead (a shared counter tells it how many each has finished), so the
+ * copies overlap the workers' compositing and the split adapts to what each band really costs
+ * (occlusion makes the estimate rough). A band whose worker fails is composited on the calling
+ * thread instead.
  */
 export async function compositePrepared(
   composite: PreparedComposite,
@@ -78,28 +95,48 @@ export async function compositePrepared(
     return compositePreparedSync(composite);
   }
 
-  const shares = Array.from({ length: threads }, (_, index) =>
-    index === threads - 1 ? plan.callerShare : 1,
+  const perThread = Math.max(
+    1,
+    Math.min(maxBandsPerThread, Math.floor(total / (threads * minBandCost))),
   );
-  const bands = planBands(costs, shares);
+  const bandCount = Math.min(height, threads * perThread);
+  const bands = planBands(costs, new Array<number>(bandCount).fill(1)).filter(
+    (band) => band.rowStart < band.rowEnd,
+  );
   const output = new Uint8ClampedArray(width * height * 4);
   const rowBytes = width * 4;
   const signal = plan.signal;
+  const workers = threads - 1;
+  const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
+  const sent = new Int32Array(workers);
   const jobs: Promise<void>[] = [];
-  bands.slice(0, -1).forEach((band, index) => {
-    if (band.rowStart >= band.rowEnd) return;
+  let next = 0;
+  let last = bands.length - 1;
+  const send = (worker: number) => {
+    const band = bands[next++]!;
     const view = output.subarray(band.rowStart * rowBytes, band.rowEnd * rowBytes);
+    const counter = progress.subarray(worker, worker + 1);
+    sent[worker]!++;
     jobs.push(
-      plan.pool.run(index, bandInput(composite, band, true)).then(
+      plan.pool.run(worker, bandInput(composite, band, true), counter).then(
         (bytes) => view.set(bytes),
         () => {
           if (!signal?.aborted) compositeRange(composite, band, output);
         },
       ),
     );
-  });
-  const own = bands.at(-1)!;
-  if (own.rowStart < own.rowEnd) compositeRange(composite, own, output);
+  };
+  while (next <= last) {
+    // Every worker one band ahead first, then more while bands remain for every thread.
+    for (let ahead = 1; ahead <= lookahead; ahead++) {
+      for (let worker = 0; worker < workers && next <= last; worker++) {
+        if (ahead > 1 && last - next + 1 < threads) break;
+        if (sent[worker]! - Atomics.load(progress, worker) < ahead) send(worker);
+      }
+    }
+    if (next <= last) compositeRange(composite, bands[last--]!, output);
+    if (signal?.aborted) break;
+  }
 
   if (signal === undefined) await Promise.all(jobs);
   else {
