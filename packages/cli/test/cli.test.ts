@@ -33,6 +33,10 @@ describe('layerloom (as a subprocess, no TTY)', () => {
     expect(stderr).toContain(
       'No layerloom.config found: every alias (A, B, Z) is painted by the offline preview provider.',
     );
+    // Not a TTY: progress is plain timestamped lines, one per change.
+    expect(stderr).toMatch(/^\[\s*\d+\.\ds\] hero @A preview\/preview-v1: queued \(0 ahead\)$/m);
+    expect(stderr).toMatch(/^\[\s*\d+\.\ds\] hero: done in \d+\.\ds · \$0\.000$/m);
+    expect(stderr).toMatch(/^\[\s*\d+\.\ds\] composite: done in \d+\.\ds$/m);
     expect(isPng(join(directory, 'out/scene.png'))).toBe(true);
     expect(readdirSync(join(directory, 'out/layers')).sort()).toEqual([
       'hero.png',

@@ -5,11 +5,9 @@ import {
   type Composition,
   createLoom,
   fileCache,
-  type RenderEvent,
   type RenderPlan,
   type RenderResult,
 } from '@layerloom/core';
-import { Listr } from 'listr2';
 import pc from 'picocolors';
 import { atomicWrite } from '../atomic-write.js';
 import { type CliIo, writeLine } from '../cli-io.js';
@@ -17,6 +15,8 @@ import { buildProviders } from '../config/build-providers.js';
 import type { AliasLimits } from '../config/layerloom-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { formatTable } from '../format-table.js';
+import { formatDollars, formatSeconds } from '../format-units.js';
+import { createRenderProgress } from '../progress/render-progress.js';
 import { readCompositionFile } from '../read-composition-file.js';
 
 /** Options of `layerloom render`. */
@@ -57,9 +57,6 @@ function aliasesOf(composition: Composition): string[] {
   return [...new Set(steps.flatMap((step) => [step.provider].flat()))];
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-const dollars = (usd: number | undefined) => (usd === undefined ? '-' : `$${usd.toFixed(3)}`);
-
 function planTable(plan: RenderPlan): string {
   return formatTable(
     ['step', 'provider', 'model', 'size', 'transparent', 'input', 'est. cost'],
@@ -70,7 +67,7 @@ function planTable(plan: RenderPlan): string {
       `${step.request.width}x${step.request.height}`,
       step.request.transparent === true ? 'yes' : 'no',
       step.dependsOn ?? '',
-      dollars(step.estimatedCostUsd),
+      formatDollars(step.estimatedCostUsd),
     ]),
     [6],
   );
@@ -87,8 +84,8 @@ function summaryTable(result: RenderResult): string {
         `${step.providerId}/${step.modelId}`,
         step.cached ? 'yes' : 'no',
         String(step.attempts),
-        seconds(step.ms),
-        dollars(step.costUsd),
+        formatSeconds(step.ms),
+        formatDollars(step.costUsd),
       ]),
       ...result.skipped.map((step) => [
         step.id,
@@ -99,136 +96,19 @@ function summaryTable(result: RenderResult): string {
         '',
         step.error.code,
       ]),
-      ['composite', '', '', '', '', seconds(result.timings.compositeMs), ''],
-      ['total', '', '', '', '', seconds(result.timings.totalMs), dollars(result.costUsd)],
+      ['composite', '', '', '', '', formatSeconds(result.timings.compositeMs), ''],
+      [
+        'total',
+        '',
+        '',
+        '',
+        '',
+        formatSeconds(result.timings.totalMs),
+        formatDollars(result.costUsd),
+      ],
     ],
     [4, 5, 6],
   );
-}
-
-interface StepHandle {
-  /** The listr2 task of the step: only its title is set. */
-  task?: { title: string | undefined };
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  label: string;
-  retries: number;
-  startedAt?: number;
-}
-
-/** Follows render events with one listr2 task per step: state, progress, retries, time, cached. */
-function createProgress(plan: RenderPlan, io: CliIo) {
-  const handles = new Map<string, StepHandle>();
-  const tasks = [
-    ...plan.steps.map((step) => ({
-      id: step.id,
-      label: `${step.id} @${step.providers.join('|')} ${pc.dim(`${step.providerId}/${step.modelId}`)}`,
-    })),
-    { id: 'composite', label: 'composite' },
-  ].sort((a, b) => (a.id === 'style' ? 1 : b.id === 'style' ? -1 : 0));
-  const listr = new Listr(
-    tasks.map(({ id, label }) => ({
-      title: `${label} ${pc.dim('queued')}`,
-      task: (_context, task) =>
-        new Promise<void>((resolveTask, rejectTask) => {
-          const handle = handles.get(id)!;
-          handle.task = task;
-          handle.resolve = resolveTask;
-          handle.reject = rejectTask;
-        }),
-    })),
-    {
-      concurrent: true,
-      exitOnError: false,
-      registerSignalListeners: false,
-      renderer: 'default',
-      fallbackRenderer: 'simple',
-      fallbackRendererCondition: () => io.stderr.isTTY !== true || process.env.CI !== undefined,
-      rendererOptions: { timer: undefined },
-    },
-  );
-  for (const { id, label } of tasks)
-    handles.set(id, { resolve() {}, reject() {}, label, retries: 0 });
-
-  const title = (handle: StepHandle, state: string) => {
-    if (handle.task) handle.task.title = `${handle.label} ${state}`;
-  };
-  const onEvent = (event: RenderEvent) => {
-    switch (event.type) {
-      case 'layer:queued':
-        title(handles.get(event.layerId)!, pc.dim(`queued (${event.position} ahead)`));
-        break;
-      case 'layer:start': {
-        const handle = handles.get(event.layerId);
-        if (!handle) break;
-        handle.startedAt ??= Date.now();
-        title(handle, event.attempt > 1 ? `attempt ${event.attempt}` : 'painting');
-        break;
-      }
-      case 'layer:progress':
-      case 'style:progress': {
-        const handle = handles.get(event.type === 'style:progress' ? 'style' : event.layerId);
-        if (handle && event.fraction !== undefined)
-          title(handle, `${Math.round(event.fraction * 100)}%`);
-        break;
-      }
-      case 'layer:retry':
-      case 'style:retry': {
-        const handle = handles.get(event.type === 'style:retry' ? 'style' : event.layerId);
-        if (!handle) break;
-        handle.retries += 1;
-        title(
-          handle,
-          pc.yellow(`retry ${handle.retries} in ${seconds(event.delayMs)}: ${event.reason}`),
-        );
-        break;
-      }
-      case 'layer:done':
-      case 'style:done': {
-        const record = event.record;
-        const handle = handles.get(record.id);
-        if (!handle) break;
-        const parts = [
-          record.cached ? 'cached' : seconds(record.ms),
-          handle.retries > 0 ? `${handle.retries} retr${handle.retries === 1 ? 'y' : 'ies'}` : '',
-          record.costUsd === undefined ? '' : dollars(record.costUsd),
-        ].filter((part) => part !== '');
-        title(handle, pc.dim(parts.join(' · ')));
-        handle.resolve();
-        break;
-      }
-      case 'layer:error':
-      case 'style:error': {
-        const handle = handles.get(event.type === 'style:error' ? 'style' : event.layerId);
-        if (!handle) break;
-        if (event.outcome === 'fallback')
-          title(handle, pc.yellow(`${event.provider} failed, trying the next provider`));
-        else if (event.outcome === 'skip') {
-          title(handle, pc.yellow(`skipped: ${event.error.message}`));
-          handle.resolve();
-        } else handle.reject(event.error);
-        break;
-      }
-      case 'composite:done': {
-        const handle = handles.get('composite')!;
-        title(handle, pc.dim(seconds(event.ms)));
-        handle.resolve();
-        break;
-      }
-      case 'style:start':
-        title(handles.get('style')!, 'painting');
-        break;
-      default:
-        break;
-    }
-  };
-  const settle = (error?: unknown) => {
-    for (const handle of handles.values()) {
-      if (error === undefined) handle.resolve();
-      else handle.reject(error);
-    }
-  };
-  return { listr, onEvent, settle };
 }
 
 /**
@@ -281,7 +161,7 @@ export async function renderCommand(
       for (const warning of plan.warnings) writeLine(io.stdout, pc.yellow(`warning: ${warning}`));
       writeLine(
         io.stdout,
-        `Estimated cost: ${dollars(plan.estimatedCostUsd)}${plan.costComplete ? '' : ' (some providers declare no prices)'}. Nothing was called.`,
+        `Estimated cost: ${formatDollars(plan.estimatedCostUsd)}${plan.costComplete ? '' : ' (some providers declare no prices)'}. Nothing was called.`,
       );
     }
     return 0;
@@ -293,8 +173,8 @@ export async function renderCommand(
     options.output ??
       join('out', `${basename(file, extname(file))}.${format === 'jpeg' ? 'jpg' : format}`),
   );
-  const progress = human ? createProgress(plan, io) : undefined;
-  const listing = progress?.listr.run().catch(() => undefined);
+  const progress = human ? createRenderProgress(plan, io) : undefined;
+  const listing = progress?.finished;
   let result: RenderResult;
   try {
     result = await loom.render(composition, {
