@@ -19,6 +19,7 @@ export { defineComposition, validateComposition } from './schema/define-composit
 export { describeValue, expected, formatIssues, formatPath } from './schema/format-issues.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
 export * from './types/index.js';
+export { createFingerprint } from './util/create-fingerprint.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
 export { type DecodedPng, decodePng } from './util/decode-png.js';
 export { type EncodePngOptions, encodePng, type PngPixels } from './util/encode-png.js';

@@ -1,4 +1,5 @@
 import {
+  createFingerprint,
   expected,
   type ImageRequest,
   type ImageResult,
@@ -129,6 +130,8 @@ export function createOpenAIImageProvider(
   return {
     id: 'openai',
     modelId,
+    // Defaults change the picture (quality, background, format…): they must change the cache key.
+    fingerprint: createFingerprint(defaults, 'OpenAI image defaults'),
     capabilities: {
       transparency: spec.transparency,
       imageInput: spec.edits,

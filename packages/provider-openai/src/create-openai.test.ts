@@ -1,4 +1,5 @@
-import { type ImageRequest, ValidationError } from '@layerloom/core';
+import { createLoom, type ImageRequest, ValidationError } from '@layerloom/core';
+import { createRecordingCompositor } from '@layerloom/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOpenAI } from './create-openai.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fixtures/fake-openai-server.js';
@@ -119,6 +120,30 @@ describe('createOpenAI', () => {
     expect(connections).toHaveLength(2);
     fake.server.server.off('connection', count);
     await openai.close();
+  });
+
+  it('gives each set of defaults its own fingerprint, so cache keys tell them apart', async () => {
+    const openai = createOpenAI({ apiKey: testApiKey, baseURL: fake.baseURL });
+    const low = openai.image('gpt-image-1', { quality: 'low' });
+    const high = openai.image('gpt-image-1', { quality: 'high' });
+    expect(low.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(high.fingerprint).not.toBe(low.fingerprint);
+    expect(openai.image('gpt-image-1', { quality: 'low' }).fingerprint).toBe(low.fingerprint);
+    expect(JSON.stringify(low)).not.toContain(testApiKey);
+
+    const composition = {
+      width: 1024,
+      height: 1024,
+      layers: [{ id: 'castle', prompt: 'a castle', provider: 'A' }],
+    };
+    const keyWith = async (provider: typeof low) =>
+      (
+        await createLoom({
+          providers: { A: provider },
+          compositor: createRecordingCompositor(),
+        }).plan(composition)
+      ).steps[0]?.cacheKey;
+    expect(await keyWith(low)).not.toBe(await keyWith(high));
   });
 
   it('validates its settings, naming the field', () => {

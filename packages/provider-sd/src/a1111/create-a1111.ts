@@ -1,5 +1,6 @@
 import {
   AbortError,
+  createFingerprint,
   expected,
   type ImageRequest,
   type ImageResult,
@@ -11,7 +12,6 @@ import {
 import { createHttpClient } from '@layerloom/core/http';
 import { z } from 'zod';
 import { type BasicCredentials, basicAuthorization } from '../shared/basic-authorization.js';
-import { createFingerprint } from '../shared/create-fingerprint.js';
 import { readServerAddress } from '../shared/read-server-address.js';
 import { serializeJsonBody } from '../shared/serialize-json-body.js';
 import {

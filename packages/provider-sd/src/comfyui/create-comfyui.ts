@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import {
   AbortError,
+  createFingerprint,
   expected,
   type ImageRequest,
   type ImageResult,
@@ -13,7 +14,6 @@ import {
 import { createHttpClient } from '@layerloom/core/http';
 import { z } from 'zod';
 import { basicAuthorization } from '../shared/basic-authorization.js';
-import { createFingerprint } from '../shared/create-fingerprint.js';
 import { describeLeadingBytes, detectImageMediaType } from '../shared/detect-image-media-type.js';
 import { readServerAddress } from '../shared/read-server-address.js';
 import { serializeJsonBody } from '../shared/serialize-json-body.js';
