@@ -340,6 +340,8 @@ describe('parseLayerNotation: errors', () => {
     ['misspelt directive', '  sise 10x10', 1, 3, '(did you mean `size`?)'],
     ['single dash', '- ink @Z', 1, 1, 'got a single `-`'],
     ['duplicate name', '| a: x @A\n| a: y @B', 2, 3, '`a` is already used on line 1'],
+    ['reserved name style', '| a: x @A\n| style: y @B', 2, 3, 'write the style line with a dash'],
+    ['reserved name composite', '| composite: x @A', 1, 3, 'which the blend step uses'],
     ['duplicate implicit name', '| layer2: x @A\n| y @B', 2, 1, 'a layer without a name'],
     ['two style lines', '| a @A\n— x @Z\n-- y @Z', 3, 1, 'at most one style line'],
     ['no layers', 'size 10x10\n', 2, 1, 'Expected at least one layer line'],

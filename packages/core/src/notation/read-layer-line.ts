@@ -1,4 +1,4 @@
-import { maxLayers } from '../schema/composition-schema.js';
+import { maxLayers, reservedStepIds } from '../schema/composition-schema.js';
 import type { Layer } from '../types/layer.js';
 import { readLayerAttributes } from './apply-attributes.js';
 import { decodeNotationText } from './decode-notation-text.js';
@@ -65,6 +65,14 @@ export function readLayerLine(draft: NotationDraft, line: NotationLine, marker: 
       idOffset = nameStart;
       bodyStart = colon + 1;
     }
+  }
+  if (reservedStepIds.includes(id)) {
+    throw line.error(
+      id === 'style'
+        ? 'Expected a layer name other than `style`, which is the style pass: write the style line with a dash (`— style: … @Z`), or name this layer otherwise'
+        : `Expected a layer name other than \`${id}\`, which the blend step uses`,
+      idOffset,
+    );
   }
   const earlier = draft.layersById.get(id);
   if (earlier !== undefined) {

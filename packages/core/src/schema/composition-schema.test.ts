@@ -93,6 +93,14 @@ describe('compositionSchema', () => {
       problems({ ...base, layers: [base.layers[0], { ...base.layers[1], id: 'hero' }] }),
     ).toEqual(['`layers[1].id`: duplicate layer id "hero" (already used by layers[0])']);
     expect(
+      problems({ ...base, layers: [base.layers[0], { ...base.layers[1], id: 'style' }] }),
+    ).toEqual([
+      '`layers[1].id`: layer id "style" is reserved for the style pass; expected another name (e.g. "style-layer")',
+    ]);
+    expect(problems({ ...base, layers: [{ ...base.layers[0], id: 'composite' }] })).toEqual([
+      '`layers[0].id`: layer id "composite" is reserved for the blend step; expected another name (e.g. "composite-layer")',
+    ]);
+    expect(
       problems({ ...base, layers: [{ ...base.layers[0], from: 'nowhere' }, base.layers[1]] }),
     ).toEqual(['`layers[0].from`: no layer has the id "nowhere"; expected one of "hero", "scene"']);
     const cyclic = problems({

@@ -169,11 +169,26 @@ const outputSchema = z.strictObject(
   expected('`{ format, quality? }`'),
 );
 
-/** Finds problems across layers: duplicate ids, `from` targets that are missing or cyclic. */
+/**
+ * Step ids the pipeline uses for itself: the style pass's record, events and manifest entry are
+ * `style`, the blend is `composite`. A layer with one of these ids would be mistaken for them.
+ */
+export const reservedStepIds: readonly string[] = ['style', 'composite'];
+
+/**
+ * Finds problems across layers: reserved or duplicate ids, `from` targets that are missing or
+ * cyclic.
+ */
 function checkLayerGraph(layers: readonly Layer[], context: z.core.$RefinementCtx): void {
   const index = new Map<string, number>();
   layers.forEach((layer, position) => {
-    if (index.has(layer.id)) {
+    if (reservedStepIds.includes(layer.id)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['layers', position, 'id'],
+        message: `layer id "${layer.id}" is reserved for the ${layer.id === 'style' ? 'style pass' : 'blend step'}; expected another name (e.g. "${layer.id}-layer")`,
+      });
+    } else if (index.has(layer.id)) {
       context.addIssue({
         code: 'custom',
         path: ['layers', position, 'id'],
