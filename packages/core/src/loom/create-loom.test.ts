@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../errors/validation-error.js';
+import { createPreviewProvider } from '../preview/create-preview-provider.js';
 import { createScheduler } from '../scheduler/create-scheduler.js';
 import { createMockProvider } from '../testing/create-mock-provider.js';
 import { createRecordingCompositor } from '../testing/create-recording-compositor.js';
 import type { Composition } from '../types/composition.js';
 import type { RenderEvent } from '../types/render-event.js';
+import type { RenderManifest } from '../types/render-result.js';
 import { sha256 } from '../util/sha256.js';
 import { createLoom } from './create-loom.js';
 import type { StepExecutor } from './step-executor.js';
@@ -206,6 +208,24 @@ describe('loom.render', () => {
     const json = JSON.stringify(manifest);
     expect(json).not.toMatch(/"bytes"|"0":/);
     expect(JSON.parse(json)).toEqual(manifest);
+  });
+
+  it('replays a manifest: rendering its composition again gives the same picture', async () => {
+    // Deterministic providers (the preview provider paints from the seed) make a replay exact.
+    const providers = {
+      A: createPreviewProvider(),
+      B: createPreviewProvider(),
+      Z: createPreviewProvider(),
+    };
+    const loom = createLoom({ providers, compositor: createRecordingCompositor() });
+    const first = await settle(loom.render({ ...twoLayers, seed: undefined }));
+    const saved = JSON.parse(JSON.stringify(first.manifest)) as RenderManifest;
+    const replay = await settle(loom.render(saved.composition as Composition));
+    expect(replay.manifest.outputSha256).toBe(first.manifest.outputSha256);
+    expect(replay.manifest.composition).toEqual(saved.composition);
+    expect(replay.layers.map((layer) => layer.seed)).toEqual(
+      first.layers.map((layer) => layer.seed),
+    );
   });
 
   it('paints a chained layer over its input once the input is done, and composites only the chain top', async () => {

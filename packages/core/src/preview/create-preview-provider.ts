@@ -221,12 +221,12 @@ export function createPreviewProvider(options: PreviewProviderOptions = {}): Pro
     estimateCostUsd: () => 0,
     async generate(request: ImageRequest): Promise<ImageResult> {
       if (request.signal.aborted) throw AbortError.fromSignal(request.signal, 'The preview');
-      const digest = createHash('sha256')
-        .update(
-          `${request.prompt}\u0000${request.seed ?? ''}\u0000${request.width}x${request.height}`,
-        )
-        .digest();
-      const seed = request.seed ?? digest.readUInt32BE(0);
+      const hash = (text: string) => createHash('sha256').update(text).digest();
+      const size = `${request.width}x${request.height}`;
+      // Without a seed, one is derived from the request; the picture depends only on the seed
+      // used, so replaying with the reported seed paints the same picture.
+      const seed = request.seed ?? hash(`${request.prompt}\u0000${size}`).readUInt32BE(0);
+      const digest = hash(`${request.prompt}\u0000${seed}\u0000${size}`);
       const random = randomFrom(digest.readUInt32BE(4));
       const warnings: string[] = [];
       if (request.mask !== undefined) warnings.push('The preview provider ignores `mask`.');
