@@ -318,6 +318,43 @@ describe('loom.render', () => {
     expect(loom.scheduler!.stats('A')).toMatchObject({ maxActive: 2, succeeded: 12 });
   });
 
+  it('relays progress with preview images for layers and the style pass', async () => {
+    const providers = {
+      A: createMockProvider({ latencyMs: 40, progressSteps: 4, progressPreviews: true }),
+      Z: createMockProvider({ latencyMs: 20, progressSteps: 2, progressPreviews: true }),
+    };
+    const loom = createLoom({ providers, compositor: createRecordingCompositor() });
+    const events: RenderEvent[] = [];
+    await settle(
+      loom.render(
+        {
+          width: 64,
+          height: 32,
+          layers: [{ id: 'hero', prompt: 'a knight', provider: 'A' }],
+          style: { prompt: 'ink', provider: 'Z' },
+        },
+        { onEvent: (event) => events.push(event) },
+      ),
+    );
+    const progress = events.flatMap((event) =>
+      event.type === 'layer:progress' || event.type === 'style:progress'
+        ? [[event.type, event.fraction, event.preview?.mediaType, event.preview?.bytes.length]]
+        : [],
+    );
+    expect(progress.map(([type, fraction]) => [type, fraction])).toEqual([
+      ['layer:progress', 0.25],
+      ['layer:progress', 0.5],
+      ['layer:progress', 0.75],
+      ['layer:progress', 1],
+      ['style:progress', 0.5],
+      ['style:progress', 1],
+    ]);
+    for (const [, , mediaType, length] of progress) {
+      expect(mediaType).toBe('image/png');
+      expect(length).toBeGreaterThan(8);
+    }
+  });
+
   it('reports queue positions, retries with their delay and reason, and attempts', async () => {
     const providers = {
       A: createMockProvider({

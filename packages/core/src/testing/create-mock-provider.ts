@@ -81,6 +81,12 @@ export interface MockProviderOptions {
   /** Progress reports spread over the latency of a successful call. @default 0 */
   readonly progressSteps?: number;
   /**
+   * Attach a preview to each progress report: a small PNG (a quarter of the image's size, at
+   * least 1×1) painted like the final image, as streaming providers send partial images.
+   * @default false
+   */
+  readonly progressPreviews?: boolean;
+  /**
    * What each call does, in call order — e.g. `[{ status: 429, retryAfterMs: 100 }, 'ok']` —
    * or a function choosing per request (`call` is 0-based).
    */
@@ -175,6 +181,7 @@ const optionsSchema = z.strictObject(
     capabilities: capabilitiesSchema.optional(),
     latencyMs: milliseconds.optional(),
     progressSteps: z.number(expected('an integer from 0 to 100')).int().min(0).max(100).optional(),
+    progressPreviews: z.boolean(expected('a boolean')).optional(),
     script: z
       .union(
         [z.array(stepSchema), z.custom<() => MockStep>((value) => typeof value === 'function')],
@@ -325,7 +332,21 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     if (steps > 0) {
       for (let index = 1; index <= steps; index++) {
         await wait(stepLatency / steps, request.signal);
-        request.onProgress?.({ fraction: index / steps });
+        request.onProgress?.({
+          fraction: index / steps,
+          ...(options.progressPreviews === true
+            ? {
+                preview: mockImage(
+                  request,
+                  {
+                    width: Math.max(1, Math.round(request.width / 4)),
+                    height: Math.max(1, Math.round(request.height / 4)),
+                  },
+                  `${id}/${modelId}`,
+                ),
+              }
+            : {}),
+        });
       }
     } else if (stepLatency > 0) await wait(stepLatency, request.signal);
     else if (request.signal.aborted) throw AbortError.fromSignal(request.signal);
