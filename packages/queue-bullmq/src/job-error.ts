@@ -1,9 +1,11 @@
 import {
   AbortError,
+  describeValue,
   isLayerloomError,
   LayerloomError,
   ProviderError,
   TimeoutError,
+  ValidationError,
 } from '@layerloom/core';
 
 const prefix = 'layerloom-error:';
@@ -41,6 +43,19 @@ const numberOf = (value: unknown) =>
  * @param label - what failed, e.g. `Layer "hero" on "A"`.
  */
 export function deserializeJobError(text: string, label: string): LayerloomError {
+  const wrong = [
+    ...(typeof text === 'string' ? [] : [{ name: 'text', value: text as unknown }]),
+    ...(typeof label === 'string' ? [] : [{ name: 'label', value: label as unknown }]),
+  ];
+  if (wrong.length > 0) {
+    throw new ValidationError(
+      wrong.map(({ name, value }) => ({
+        path: [name],
+        message: `Expected \`${name}\` to be a string, got ${describeValue(value)}`,
+      })),
+      { subject: 'deserializeJobError arguments' },
+    );
+  }
   let summary: Record<string, unknown> | undefined;
   if (text.startsWith(prefix)) {
     try {

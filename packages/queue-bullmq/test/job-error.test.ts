@@ -1,4 +1,4 @@
-import { ProviderError, TimeoutError } from '@layerloom/core';
+import { ProviderError, TimeoutError, ValidationError } from '@layerloom/core';
 import { deserializeJobError, serializeJobError } from '@layerloom/queue-bullmq';
 import { describe, expect, it } from 'vitest';
 
@@ -31,6 +31,15 @@ describe('job error round trip', () => {
     expect(serializeJobError(new TypeError('secret text'))).not.toContain('secret text');
     expect(deserializeJobError('job stalled more than allowable limit', 'Layer "a"').code).toBe(
       'worker_error',
+    );
+  });
+
+  it('refuses arguments that are not strings with a ValidationError naming them', () => {
+    expect(() => deserializeJobError(undefined as unknown as string, 'Layer "a"')).toThrow(
+      ValidationError,
+    );
+    expect(() => deserializeJobError(42 as unknown as string, 7 as unknown as string)).toThrow(
+      /Expected `text` to be a string, got `42` \(number\)[\s\S]*Expected `label` to be a string/,
     );
   });
 });

@@ -46,6 +46,7 @@ interface LayerMaskBase {
 
 /** A mask read from an image: 255 (white or opaque) keeps the layer, 0 removes it. */
 export interface ImageLayerMask extends LayerMaskBase {
+  /** Discriminant: a mask read from an image. */
   readonly type: 'image';
   /** The mask image; it is resized to the layer's placement box. */
   readonly image: EncodedImage;
@@ -55,6 +56,7 @@ export interface ImageLayerMask extends LayerMaskBase {
 
 /** A rectangle or ellipse mask, in pixels relative to the layer's placement box. */
 export interface ShapeLayerMask extends LayerMaskBase {
+  /** The shape: a rectangle or an ellipse inscribed in the box. */
   readonly type: 'rect' | 'ellipse';
   /** Left edge of the shape's bounding box. */
   readonly x: number;

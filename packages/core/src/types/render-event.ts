@@ -12,6 +12,7 @@ interface RenderEventBase {
 
 /** The plan is ready; no provider was called yet. */
 export interface PlanEvent extends RenderEventBase {
+  /** Discriminant: `plan`. */
   readonly type: 'plan';
   /** The plan: steps, requests, warnings and cost estimate. */
   readonly plan: RenderPlan;
@@ -19,6 +20,7 @@ export interface PlanEvent extends RenderEventBase {
 
 /** A layer waits in its provider's queue. */
 export interface LayerQueuedEvent extends RenderEventBase {
+  /** Discriminant: `layer:queued`. */
   readonly type: 'layer:queued';
   /** The layer's id. */
   readonly layerId: string;
@@ -30,6 +32,7 @@ export interface LayerQueuedEvent extends RenderEventBase {
 
 /** A provider call for a layer started. */
 export interface LayerStartEvent extends RenderEventBase {
+  /** Discriminant: `layer:start`. */
   readonly type: 'layer:start';
   /** The layer's id. */
   readonly layerId: string;
@@ -41,6 +44,7 @@ export interface LayerStartEvent extends RenderEventBase {
 
 /** The provider reported progress. */
 export interface LayerProgressEvent extends RenderEventBase, ImageProgress {
+  /** Discriminant: `layer:progress`. */
   readonly type: 'layer:progress';
   /** The layer's id. */
   readonly layerId: string;
@@ -50,6 +54,7 @@ export interface LayerProgressEvent extends RenderEventBase, ImageProgress {
 
 /** A call failed and will be retried after `delayMs`. */
 export interface LayerRetryEvent extends RenderEventBase {
+  /** Discriminant: `layer:retry`. */
   readonly type: 'layer:retry';
   /** The layer's id. */
   readonly layerId: string;
@@ -67,6 +72,7 @@ export interface LayerRetryEvent extends RenderEventBase {
 
 /** A layer is painted (or taken from the cache). */
 export interface LayerDoneEvent extends RenderEventBase {
+  /** Discriminant: `layer:done`. */
   readonly type: 'layer:done';
   /** The layer's id. */
   readonly layerId: string;
@@ -76,6 +82,7 @@ export interface LayerDoneEvent extends RenderEventBase {
 
 /** A layer failed for good on one provider. */
 export interface LayerErrorEvent extends RenderEventBase {
+  /** Discriminant: `layer:error`. */
   readonly type: 'layer:error';
   /** The layer's id. */
   readonly layerId: string;
@@ -89,6 +96,7 @@ export interface LayerErrorEvent extends RenderEventBase {
 
 /** The layers are blended. */
 export interface CompositeDoneEvent extends RenderEventBase {
+  /** Discriminant: `composite:done`. */
   readonly type: 'composite:done';
   /** The composite. */
   readonly image: SizedImage;
@@ -98,6 +106,7 @@ export interface CompositeDoneEvent extends RenderEventBase {
 
 /** The style pass started. */
 export interface StyleStartEvent extends RenderEventBase {
+  /** Discriminant: `style:start`. */
   readonly type: 'style:start';
   /** The alias of the provider concerned. */
   readonly provider: string;
@@ -105,6 +114,7 @@ export interface StyleStartEvent extends RenderEventBase {
 
 /** The style provider reported progress. */
 export interface StyleProgressEvent extends RenderEventBase, ImageProgress {
+  /** Discriminant: `style:progress`. */
   readonly type: 'style:progress';
   /** The alias painting the style pass. */
   readonly provider: string;
@@ -112,6 +122,7 @@ export interface StyleProgressEvent extends RenderEventBase, ImageProgress {
 
 /** A style call failed and will be retried after `delayMs`. */
 export interface StyleRetryEvent extends RenderEventBase {
+  /** Discriminant: `style:retry`. */
   readonly type: 'style:retry';
   /** The alias whose call failed. */
   readonly provider: string;
@@ -127,6 +138,7 @@ export interface StyleRetryEvent extends RenderEventBase {
 
 /** The style pass failed for good on one provider. */
 export interface StyleErrorEvent extends RenderEventBase {
+  /** Discriminant: `style:error`. */
   readonly type: 'style:error';
   /** The alias that failed. */
   readonly provider: string;
@@ -138,6 +150,7 @@ export interface StyleErrorEvent extends RenderEventBase {
 
 /** The style pass is done. */
 export interface StyleDoneEvent extends RenderEventBase {
+  /** Discriminant: `style:done`. */
   readonly type: 'style:done';
   /** How the style pass was painted. */
   readonly record: StepRecord;
@@ -145,6 +158,7 @@ export interface StyleDoneEvent extends RenderEventBase {
 
 /** The render finished. */
 export interface DoneEvent extends RenderEventBase {
+  /** Discriminant: `done`. */
   readonly type: 'done';
   /** The render's result. */
   readonly result: RenderResult;
