@@ -1,7 +1,28 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFakeOpenAI,
+  type FakeOpenAI,
+} from '../../packages/provider-openai/src/fixtures/fake-openai-server.js';
+import { testApiKey } from '../../packages/provider-openai/src/fixtures/openai-responses.js';
 import { noKeyMessage, runOpenAIExample } from './generate.js';
+
+let fake: FakeOpenAI;
+let directory: string;
+beforeAll(async () => {
+  fake = await createFakeOpenAI();
+  directory = await mkdtemp(join(tmpdir(), 'layerloom-openai-example-'));
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 describe('examples/openai/generate.ts', () => {
   it('does nothing without OPENAI_API_KEY and says so', async () => {
@@ -28,5 +49,46 @@ describe('examples/openai/generate.ts', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(noKeyMessage);
+  });
+
+  it('with a key, streams a preview and writes the transparent cut-out (against a fake OpenAI API)', async () => {
+    const script = fileURLToPath(new URL('./generate.ts', import.meta.url));
+    const output = join(directory, 'fox.png');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: {
+        PATH: process.env.PATH ?? '',
+        OPENAI_API_KEY: testApiKey,
+        OPENAI_BASE_URL: fake.baseURL,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    const call = fake.lastCall();
+    expect(call.path).toBe('/v1/images/generations');
+    expect(call.json()).toMatchObject({
+      model: 'gpt-image-1',
+      quality: 'low',
+      background: 'transparent',
+      size: '1024x1024',
+      stream: true,
+      partial_images: 1,
+    });
+    expect(stdout).toMatch(/^Estimated cost: \$0\.0\d+$/m);
+    expect(stdout).toMatch(/^Preview: [1-9]\d* bytes/m);
+    expect(stdout).toContain(`Wrote image/png to ${output}`);
+    expect(stdout).not.toContain(testApiKey);
+    expect([...(await readFile(output)).subarray(0, 8)]).toEqual(pngSignature);
   });
 });

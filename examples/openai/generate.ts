@@ -4,6 +4,9 @@
  *
  *   OPENAI_API_KEY=sk-... npx tsx examples/openai/generate.ts [output.png]
  *
+ * `OPENAI_BASE_URL` points it at another server speaking the same API (a proxy, or the fake
+ * server its test runs it against).
+ *
  * Without OPENAI_API_KEY it does nothing and says so (exit code 0): it never calls the API
  * without a key. A call costs about $0.015 at `quality: 'low'` (see docs/providers/openai.md).
  */
@@ -15,7 +18,7 @@ import { createOpenAI } from '@layerloom/provider-openai';
 
 /** What {@link runOpenAIExample} needs from its surroundings. */
 export interface ExampleEnvironment {
-  /** Environment variables (`OPENAI_API_KEY`, optionally `OPENAI_IMAGE_MODEL`). */
+  /** Environment variables (`OPENAI_API_KEY`, optionally `OPENAI_BASE_URL`, `OPENAI_IMAGE_MODEL`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where to write the image. */
   readonly outputPath: string;
@@ -38,7 +41,8 @@ export async function runOpenAIExample(environment: ExampleEnvironment): Promise
     environment.log(noKeyMessage);
     return 0;
   }
-  const openai = createOpenAI({ apiKey });
+  const baseURL = environment.env.OPENAI_BASE_URL;
+  const openai = createOpenAI({ apiKey, ...(baseURL ? { baseURL } : {}) });
   const provider = openai.image(environment.env.OPENAI_IMAGE_MODEL ?? 'gpt-image-1', {
     quality: 'low',
     partialImages: 1,
