@@ -318,6 +318,28 @@ describe('loom.render', () => {
     expect(loom.scheduler!.stats('A')).toMatchObject({ maxActive: 2, succeeded: 12 });
   });
 
+  it('tells each call which step it paints (stepId), outside the cache key', async () => {
+    const providers = { A: createMockProvider(), Z: createMockProvider() };
+    const loom = createLoom({ providers, compositor: createRecordingCompositor() });
+    const composition: Composition = {
+      width: 32,
+      height: 32,
+      layers: [
+        { id: 'hero', prompt: 'same', provider: 'A' },
+        { id: 'shadow', prompt: 'same', provider: 'A', seed: 3 },
+      ],
+      style: { prompt: 'ink', provider: 'Z' },
+    };
+    await settle(loom.render(composition));
+    expect(providers.A.requests.map((request) => request.stepId).sort()).toEqual([
+      'hero',
+      'shadow',
+    ]);
+    expect(providers.Z.requests.map((request) => request.stepId)).toEqual(['style']);
+    const plan = await loom.plan(composition);
+    expect(plan.steps.every((step) => !('stepId' in step.request))).toBe(true);
+  });
+
   it('relays progress with preview images for layers and the style pass', async () => {
     const providers = {
       A: createMockProvider({ latencyMs: 40, progressSteps: 4, progressPreviews: true }),

@@ -95,6 +95,7 @@ export function createSchedulerExecutor(scheduler: Scheduler): StepExecutor {
         ({ signal }) =>
           task.provider.generate({
             ...task.request,
+            stepId: task.stepId,
             signal,
             ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
           }),

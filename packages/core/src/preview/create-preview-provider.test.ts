@@ -33,6 +33,28 @@ describe('createPreviewProvider', () => {
     });
   });
 
+  it('prints the step id in the label plate, and nothing else changes', async () => {
+    const size = { width: 320, height: 240 };
+    const plain = decodePng((await provider.generate(request(size))).image.bytes);
+    const named = decodePng(
+      (await provider.generate(request({ ...size, stepId: 'hero' }))).image.bytes,
+    );
+    const changedRows = new Set<number>();
+    let changed = 0;
+    for (let index = 0; index < plain.data.length; index += 4) {
+      if (
+        plain.data.subarray(index, index + 4).join() !==
+        named.data.subarray(index, index + 4).join()
+      ) {
+        changed += 1;
+        changedRows.add(Math.floor(index / 4 / size.width));
+      }
+    }
+    // The title line "PREVIEW HERO" is wider than "PREVIEW": only the plate's rows change.
+    expect(changed).toBeGreaterThan(50);
+    expect(Math.max(...changedRows)).toBeLessThan(size.height * 0.3);
+  });
+
   it('paints cut-outs on transparency and opaque backgrounds otherwise', async () => {
     const cutOut = decodePng((await provider.generate(request({ transparent: true }))).image.bytes);
     const alphas = new Set<number>();

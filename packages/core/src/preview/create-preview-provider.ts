@@ -124,7 +124,8 @@ function paint(request: ImageRequest, random: () => number): PixelCanvas {
     request.transparent === true && first !== undefined
       ? first
       : { x: side * 0.03, y: side * 0.03 };
-  drawLabel(canvas, 'PREVIEW', request.prompt, Math.round(anchor.x), Math.round(anchor.y));
+  const title = request.stepId === undefined ? 'PREVIEW' : `PREVIEW ${request.stepId}`;
+  drawLabel(canvas, title, request.prompt, Math.round(anchor.x), Math.round(anchor.y));
   return canvas;
 }
 
@@ -166,10 +167,11 @@ function restyle(input: PixelCanvas, request: ImageRequest, random: () => number
       }
     }
   }
+  // The style pass, or a layer painted over another (a chain: "edit").
   const title =
-    request.image !== undefined && request.strength === undefined
-      ? 'PREVIEW EDIT'
-      : 'PREVIEW STYLE';
+    request.stepId === 'style' || (request.stepId === undefined && request.strength !== undefined)
+      ? 'PREVIEW STYLE'
+      : `PREVIEW EDIT${request.stepId === undefined ? '' : ` ${request.stepId}`}`;
   drawLabel(canvas, title, request.prompt, Math.round(canvas.width * 0.03), canvas.height);
   return canvas;
 }
@@ -192,7 +194,8 @@ async function pause(milliseconds: number, signal: AbortSignal): Promise<void> {
 /**
  * An offline, deterministic provider for laying out compositions before paying for them. It
  * paints a clearly labelled placeholder for each layer — shapes and a palette derived from a
- * hash of the prompt and seed, the word PREVIEW and the prompt as text, on a transparent
+ * hash of the prompt and seed, the word PREVIEW, the step (layer id or `style`) and the prompt
+ * as text, on a transparent
  * background when the layer is a cut-out — and, given an input image (the style pass or a
  * chain), applies a visible deterministic filter to it. Its images never pass for AI output.
  *

@@ -58,6 +58,11 @@ export interface ImageRequest {
   readonly strength?: number;
   /** Provider-specific options. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * The step this call paints: a layer id, or `style`. Informational, for labels and logs (the
+   * preview provider prints it); not part of the cache key, and adapters need not send it.
+   */
+  readonly stepId?: string;
   /** Aborts the call; adapters free the socket at once. */
   readonly signal: AbortSignal;
   /** Called with progress while the call runs. */
@@ -84,8 +89,8 @@ export interface ImageResult {
   readonly providerMetadata?: Readonly<Record<string, unknown>>;
 }
 
-/** A request as the planner knows it before any call: no signal, no callbacks. */
-export type PlannedImageRequest = Omit<ImageRequest, 'signal' | 'onProgress'>;
+/** A request as the planner knows it before any call: no signal, no callbacks, no step id. */
+export type PlannedImageRequest = Omit<ImageRequest, 'signal' | 'onProgress' | 'stepId'>;
 
 /**
  * An image model behind an adapter. Adapters implement this; the loom calls `generate` and
