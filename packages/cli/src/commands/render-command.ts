@@ -1,7 +1,6 @@
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { createCompositor } from '@layerloom/compositor';
 import {
-  AbortError,
   type Composition,
   createLoom,
   fileCache,
@@ -9,7 +8,7 @@ import {
   type RenderResult,
 } from '@layerloom/core';
 import pc from 'picocolors';
-import { atomicWrite } from '../atomic-write.js';
+import { type FileToWrite, writeFilesAtomically } from '../atomic-write.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { buildProviders } from '../config/build-providers.js';
 import type { AliasLimits } from '../config/layerloom-config.js';
@@ -113,8 +112,9 @@ function summaryTable(result: RenderResult): string {
 
 /**
  * `layerloom render <file>`: renders a `.loom` or `.json` composition with per-step progress,
- * writes the image (and optionally each layer and the manifest) atomically, and prints a summary.
- * Nothing is written when the render fails or is aborted.
+ * writes the image (and optionally each layer and the manifest) all or nothing, and prints a
+ * summary. Nothing is written when the render fails or is aborted, including an abort while the
+ * files are being written: those this run wrote are removed again.
  *
  * @returns the process exit code: 0 on success, 130 when aborted.
  */
@@ -173,6 +173,10 @@ export async function renderCommand(
     options.output ??
       join('out', `${basename(file, extname(file))}.${format === 'jpeg' ? 'jpg' : format}`),
   );
+  const cancelled = () => {
+    writeLine(io.stderr, pc.yellow('Render cancelled; nothing was written.'));
+    return 130;
+  };
   const progress = human ? createRenderProgress(plan, io) : undefined;
   const listing = progress?.finished;
   let result: RenderResult;
@@ -186,32 +190,40 @@ export async function renderCommand(
     progress?.settle(error);
     await listing;
     if (options.signal?.aborted || (error as { code?: string }).code === 'aborted') {
-      writeLine(io.stderr, pc.yellow('Render cancelled; nothing was written.'));
-      return 130;
+      return cancelled();
     }
     throw error;
   }
   await listing;
-  if (options.signal?.aborted) throw new AbortError('The render was aborted');
 
-  await atomicWrite(output, result.image.bytes);
-  const written = [output];
+  // Everything is written all or nothing: a Ctrl-C before the last file is written removes
+  // what this run wrote and leaves any earlier output in place.
+  const files: FileToWrite[] = [{ path: output, data: result.image.bytes }];
   if (options.layersDir !== undefined) {
     const layersDirectory = resolve(io.cwd, options.layersDir);
     for (const layer of [...result.layers, ...(result.style === undefined ? [] : [result.style])]) {
-      const target = join(
-        layersDirectory,
-        `${layer.id}.${extensions[layer.image.mediaType] ?? 'bin'}`,
-      );
-      await atomicWrite(target, layer.image.bytes);
-      written.push(target);
+      files.push({
+        path: join(layersDirectory, `${layer.id}.${extensions[layer.image.mediaType] ?? 'bin'}`),
+        data: layer.image.bytes,
+      });
     }
   }
   if (options.manifest !== undefined && options.manifest !== false) {
-    const target =
-      options.manifest === true ? `${output}.manifest.json` : resolve(io.cwd, options.manifest);
-    await atomicWrite(target, `${JSON.stringify(result.manifest, null, 2)}\n`);
-    written.push(target);
+    files.push({
+      path:
+        options.manifest === true ? `${output}.manifest.json` : resolve(io.cwd, options.manifest),
+      data: `${JSON.stringify(result.manifest, null, 2)}\n`,
+    });
+  }
+  let written: string[];
+  try {
+    written = await writeFilesAtomically(
+      files,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+  } catch (error) {
+    if (options.signal?.aborted) return cancelled();
+    throw error;
   }
 
   if (options.json) {

@@ -37,6 +37,18 @@ function credentials(
   return value;
 }
 
+/**
+ * The base URL with `user:password@` written in: the ComfyUI adapter takes Basic credentials
+ * from its URL only, moves them into a header and keeps the password out of its errors.
+ */
+function withCredentials(baseURL: string, userColonPassword: string): string {
+  const colon = userColonPassword.indexOf(':');
+  const url = new URL(baseURL);
+  url.username = encodeURIComponent(userColonPassword.slice(0, colon));
+  url.password = encodeURIComponent(userColonPassword.slice(colon + 1));
+  return url.href;
+}
+
 function build(
   alias: string,
   entry: ProviderConfig,
@@ -81,7 +93,10 @@ function build(
       });
     case 'comfyui':
       return createComfyUI({
-        baseURL: described.baseURL,
+        baseURL:
+          described.authEnv === undefined
+            ? described.baseURL
+            : withCredentials(described.baseURL, credentials(alias, described.authEnv, env)),
         ...(described.workflow === undefined ? {} : { workflow: described.workflow as never }),
         ...(described.nodes === undefined ? {} : { nodes: described.nodes as never }),
       }).image(described.checkpoint, {

@@ -5,7 +5,37 @@ const positiveInteger = z
   .number(expected('a positive integer'))
   .int(expected('a positive integer'))
   .min(1, expected('a positive integer'));
-const url = z.url(expected('an http(s) URL'));
+const anyScheme = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Whether a URL carries a user name or password. A string that does not parse is suspect when
+ * it has an `@` before its path, query or fragment, so its value is never echoed either.
+ */
+function hasUserInfo(value: string): boolean {
+  if (URL.canParse(value)) {
+    const parsed = new URL(value);
+    return parsed.username !== '' || parsed.password !== '';
+  }
+  const authority = value.replace(anyScheme, '').replace(/^\/+/, '').split(/[/?#]/, 1)[0] ?? '';
+  return authority.includes('@');
+}
+
+/**
+ * A base URL without credentials. A URL with `user:password@` is refused with a message that
+ * names the environment-variable option to use instead and never shows the value (the zod
+ * issue is `custom`, so the formatter does not echo what it received).
+ *
+ * @param authOption - the field that takes the credentials from the environment, e.g. `authEnv`.
+ * @param holds - what that variable holds, e.g. `"user:password"`.
+ */
+const url = (authOption: string, holds: string) =>
+  z
+    .string(expected('an http(s) URL'))
+    .refine((value) => !hasUserInfo(value), {
+      error: `credentials do not belong in the config file: remove the user name and password from the URL and set \`${authOption}\` beside it to the name of an environment variable holding ${holds} (the value is not shown)`,
+      abort: true,
+    })
+    .pipe(z.url(expected('an http(s) URL')));
 const environmentVariable = z
   .string(expected('an environment variable name'))
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, expected('an environment variable name'));
@@ -29,7 +59,7 @@ export const providerDescriptionSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('openai'),
       model: z.string(expected('a model id such as "gpt-image-1"')).min(1),
-      baseURL: url.optional(),
+      baseURL: url('apiKeyEnv', 'the API key').optional(),
       organization: z.string().optional(),
       project: z.string().optional(),
       apiKeyEnv: environmentVariable.optional(),
@@ -37,7 +67,7 @@ export const providerDescriptionSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('a1111'),
-      baseURL: url,
+      baseURL: url('authEnv', '"user:password"'),
       checkpoint: z.string().optional(),
       authEnv: environmentVariable.optional(),
       defaults: options.optional(),
@@ -45,7 +75,8 @@ export const providerDescriptionSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('comfyui'),
-      baseURL: url,
+      baseURL: url('authEnv', '"user:password"'),
+      authEnv: environmentVariable.optional(),
       workflow: options.optional(),
       nodes: options.optional(),
       checkpoint: z.string().optional(),

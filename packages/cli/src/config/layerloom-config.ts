@@ -24,7 +24,7 @@ export interface OpenAIProviderConfig {
   readonly type: 'openai';
   /** Model id, e.g. `gpt-image-1`. */
   readonly model: string;
-  /** API base URL. @default 'https://api.openai.com/v1' */
+  /** API base URL, without credentials (the key comes from `apiKeyEnv`). @default 'https://api.openai.com/v1' */
   readonly baseURL?: string;
   /** OpenAI organization id. */
   readonly organization?: string;
@@ -39,7 +39,7 @@ export interface OpenAIProviderConfig {
 /** An AUTOMATIC1111 or Forge server. */
 export interface A1111ProviderConfig {
   readonly type: 'a1111';
-  /** Server URL, e.g. `http://127.0.0.1:7860`. */
+  /** Server URL, e.g. `http://127.0.0.1:7860`, without credentials (use `authEnv`). */
   readonly baseURL: string;
   /** Checkpoint to use (`override_settings.sd_model_checkpoint`). */
   readonly checkpoint?: string;
@@ -54,8 +54,10 @@ export interface A1111ProviderConfig {
 /** A ComfyUI server with a workflow template. */
 export interface ComfyUIProviderConfig {
   readonly type: 'comfyui';
-  /** Server URL, e.g. `http://127.0.0.1:8188`. */
+  /** Server URL, e.g. `http://127.0.0.1:8188`, without credentials (use `authEnv`). */
   readonly baseURL: string;
+  /** Environment variable holding `user:password` for a server behind HTTP Basic auth. */
+  readonly authEnv?: string;
   /** A workflow in API format and its node mapping; the shipped SDXL template when omitted. */
   readonly workflow?: Readonly<Record<string, unknown>>;
   /** Which node input takes the prompt, seed, size… (see docs/providers/stable-diffusion.md). */
