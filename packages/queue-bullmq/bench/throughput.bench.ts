@@ -1,6 +1,9 @@
 // Throughput of compositions × 4 layers against a latency-bound fake provider (200 ms a call)
 // with 1, 2 and 3 worker processes, and Redis memory once the batch is done.
-// Usage: npm run bench -- throughput [compositions]   (default 120; the issue's figure is 1000)
+// Usage: npm run bench -w @layerloom/queue-bullmq                 (1,000 compositions, ~4 minutes)
+//        LAYERLOOM_BENCH_COMPOSITIONS=120 npm run bench -w @layerloom/queue-bullmq   (a quick run)
+//        npx tsx --tsconfig ../../tsconfig.json bench/throughput.bench.ts 120        (same, directly)
+// (`scripts/run-benches.mjs` does not forward arguments to the bench, hence the variable.)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +12,33 @@ import { createRecordingCompositor } from '@layerloom/core/testing';
 import { createQueueRunner, fileBlobStore } from '@layerloom/queue-bullmq';
 import { Redis } from 'ioredis';
 import { createFakeHttpProvider, startFakeProviderServer } from '../test/fake-provider-server.js';
-import { spawnWorker } from '../test/spawn-worker.js';
+import { type SpawnedWorker, spawnWorker } from '../test/spawn-worker.js';
 import { startTestRedis } from '../test/test-redis.js';
 
-const count = Number(process.argv.find((value) => /^\d+$/.test(value)) ?? 120);
+const sizeText =
+  process.env.LAYERLOOM_BENCH_COMPOSITIONS ??
+  process.argv.slice(2).find((value) => /^\d+$/.test(value)) ??
+  '1000';
+const count = Number(sizeText);
+if (!Number.isInteger(count) || count < 1) {
+  throw new Error(`LAYERLOOM_BENCH_COMPOSITIONS must be a positive integer, got "${sizeText}"`);
+}
 const latencyMs = 200;
 const redis = await startTestRedis();
 const fake = await startFakeProviderServer();
 const directory = await mkdtemp(join(tmpdir(), 'layerloom-bench-'));
 const client = new Redis(redis.url);
 const rates: number[] = [];
+const spawned: SpawnedWorker[] = [];
+const usedMemoryMiB = async () =>
+  Number((await client.info('memory')).match(/used_memory:(\d+)/)?.[1]) / 1024 / 1024;
 try {
+  console.log(
+    `${count} compositions x 4 layers, ${latencyMs} ms a call, 4 calls per alias per worker; ` +
+      `Redis used_memory before: ${(await usedMemoryMiB()).toFixed(2)} MiB`,
+  );
   for (const workerCount of [1, 2, 3]) {
+    fake.reset();
     const prefix = `bench${workerCount}`;
     const config = {
       redisUrl: redis.url,
@@ -34,6 +52,7 @@ try {
     const workers = await Promise.all(
       Array.from({ length: workerCount }, () => spawnWorker(config)),
     );
+    spawned.push(...workers);
     const runner = createQueueRunner({
       connection: redis.url,
       prefix,
@@ -68,20 +87,30 @@ try {
     rates.push(rate);
     await runner.close();
     await Promise.all(workers.map((worker) => worker.stop()));
-    const keys = await client.keys(`${prefix}:*`);
+    const keys = (await client.keys(`${prefix}:*`)).sort();
     const jobKeys = keys.filter((key) => /:[0-9a-f]{64}(:.*)?$/.test(key));
+    const stats = fake.stats();
+    const calls = Object.values(stats.calls).reduce((sum, value) => sum + value, 0);
     console.log(
-      `${workerCount} worker(s): ${ok}/${count} compositions in ${seconds.toFixed(1)} s = ${rate.toFixed(2)}/s; ` +
-        `${jobKeys.length} job keys left, ${keys.length} keys under the prefix`,
+      `${workerCount} worker(s): ${ok}/${count} compositions in ${seconds.toFixed(1)} s = ${rate.toFixed(2)}/s ` +
+        `(${calls} provider calls, at most ${JSON.stringify(stats.maxInFlight)} in flight); ` +
+        `${jobKeys.length} job keys left, ${keys.length} keys under the prefix; ` +
+        `Redis used_memory ${(await usedMemoryMiB()).toFixed(2)} MiB`,
     );
+    const sizes = await Promise.all(
+      keys.map(async (key) => {
+        const bytes = Number(await client.call('MEMORY', 'USAGE', key));
+        const entries = key.endsWith(':events') ? ` (${await client.xlen(key)} events)` : '';
+        return `${key.slice(prefix.length + 1)} ${(bytes / 1024).toFixed(0)} KiB${entries}`;
+      }),
+    );
+    console.log(`  keys left: ${sizes.join(', ')}`);
   }
-  const memory = (await client.info('memory')).match(/used_memory:(\d+)/)?.[1];
   console.log(`ratio 2/1 workers: ${(rates[1]! / rates[0]!).toFixed(2)}x`);
   console.log(`ratio 3/1 workers: ${(rates[2]! / rates[0]!).toFixed(2)}x (target >= 2.5x)`);
-  console.log(
-    `Redis used_memory after the batches: ${(Number(memory) / 1024 / 1024).toFixed(2)} MiB`,
-  );
+  console.log(`Redis used_memory after the batches: ${(await usedMemoryMiB()).toFixed(2)} MiB`);
 } finally {
+  await Promise.allSettled(spawned.map((worker) => worker.stop()));
   client.disconnect();
   await fake.close();
   await redis.stop();

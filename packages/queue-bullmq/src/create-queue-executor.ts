@@ -106,6 +106,12 @@ export function stepJobIdOf(task: StepTask, nonce: string | undefined): string {
   })!;
 }
 
+/**
+ * How many times a job that Redis lost (neither in Redis nor checkpointed) is queued again
+ * before its render fails with `job_lost`: one per Redis restart without persistence.
+ */
+const maxRequeues = 3;
+
 const priorityOf = (priority: number) =>
   Math.min(2_097_151, Math.max(1, 1_048_576 - Math.round(priority)));
 
@@ -168,8 +174,11 @@ export function createQueueExecutor(options: QueueExecutorOptions): QueueExecuto
   };
 
   const redis = () => {
-    client ??= new Redis(redisOptions);
-    client.on('error', () => {});
+    if (client === undefined) {
+      // One listener for the client's life (added on every call, it leaked two per cancellation).
+      client = new Redis(redisOptions);
+      client.on('error', () => {});
+    }
     return client;
   };
 
@@ -274,6 +283,16 @@ export function createQueueExecutor(options: QueueExecutorOptions): QueueExecuto
         }
         set.add(waiter);
 
+        const add = () =>
+          queue.add(task.kind, data, {
+            jobId,
+            attempts: (limitsOf(task.alias).maxRetries ?? 2) + 1,
+            backoff: { type: 'layerloom' },
+            priority: priorityOf(task.priority),
+            removeOnComplete: retention.removeOnComplete,
+            removeOnFail: retention.removeOnFail,
+          });
+        let requeues = 0;
         const check = async (job: Job | undefined) => {
           if (done) return;
           if (job === undefined) {
@@ -281,6 +300,23 @@ export function createQueueExecutor(options: QueueExecutorOptions): QueueExecuto
             const checkpoint = await blobStore.get(data.resultKey);
             if (checkpoint !== undefined) {
               waiter.settle({ result: new TextDecoder().decode(checkpoint) });
+              return;
+            }
+            if (done) return;
+            if (requeues < maxRequeues) {
+              // Neither in Redis nor checkpointed: Redis lost it (a restart without persistence,
+              // a failover to a replica behind). Same id, same data: a worker that still runs the
+              // lost copy writes the same checkpoint, and a re-run finding it makes no paid call.
+              // Its queue's cluster-wide limits went with it: set them before a worker can take it.
+              requeues += 1;
+              const limits = limitsOf(task.alias);
+              if (limits.concurrency !== undefined) {
+                await queue.setGlobalConcurrency(limits.concurrency);
+              }
+              if (limits.requestsPerMinute !== undefined) {
+                await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
+              }
+              await add();
               return;
             }
             finish(() =>
@@ -296,33 +332,27 @@ export function createQueueExecutor(options: QueueExecutorOptions): QueueExecuto
         };
         const submit = async () => {
           const ahead = await queue.count();
-          let job = await queue.add(task.kind, data, {
-            jobId,
-            attempts: (limitsOf(task.alias).maxRetries ?? 2) + 1,
-            backoff: { type: 'layerloom' },
-            priority: priorityOf(task.priority),
-            removeOnComplete: retention.removeOnComplete,
-            removeOnFail: retention.removeOnFail,
-          });
+          let job = await add();
           if ((await job.getState()) === 'failed') {
             // An earlier render's failed job of the same content is kept for inspection: run anew.
             await job.remove();
-            job = await queue.add(task.kind, data, {
-              jobId,
-              attempts: (limitsOf(task.alias).maxRetries ?? 2) + 1,
-              backoff: { type: 'layerloom' },
-              priority: priorityOf(task.priority),
-              removeOnComplete: retention.removeOnComplete,
-              removeOnFail: retention.removeOnFail,
-            });
+            job = await add();
           }
           hooks.onQueued?.(ahead);
           await check(job);
+          let polling = false;
           timer = setInterval(() => {
+            // One lookup at a time: while Redis is unreachable they would pile up in ioredis's
+            // offline queue and, once it is back, all find a lost job at once.
+            if (polling) return;
+            polling = true;
             queue
               .getJob(jobId)
               .then(check)
-              .catch(() => {});
+              .catch(() => {})
+              .finally(() => {
+                polling = false;
+              });
           }, pollIntervalMs);
           timer.unref?.();
         };

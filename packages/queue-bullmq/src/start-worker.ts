@@ -159,6 +159,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const aliases = Object.keys(options.providers);
   const limitsOf = (alias: string): QueueLimits =>
     options.limits?.[alias] ?? options.defaultLimits ?? {};
+  const lockDurationMs = options.lockDurationMs ?? 30_000;
   const commands = new Redis(redisOptions);
   commands.on('error', () => {});
   const subscriber = new Redis(redisOptions);
@@ -166,20 +167,36 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const workers: Worker[] = [];
   let providerCalls = 0;
 
-  const queues = aliases.map(
-    (alias) => new Queue(queueNameOf(alias), { connection: redisOptions, prefix }),
-  );
-  await Promise.all(
-    aliases.map(async (alias, index) => {
-      const queue = queues[index]!;
-      const limits = limitsOf(alias);
-      if (limits.concurrency !== undefined) await queue.setGlobalConcurrency(limits.concurrency);
-      if (limits.requestsPerMinute !== undefined) {
-        await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
-      }
-    }),
-  );
-  await Promise.all(queues.map((queue) => queue.close()));
+  /** Sets the cluster-wide limits, which BullMQ keeps in each queue's meta key in Redis. */
+  const applyLimits = async () => {
+    const queues = aliases.map((alias) => {
+      const queue = new Queue(queueNameOf(alias), { connection: redisOptions, prefix });
+      queue.on('error', () => {});
+      return queue;
+    });
+    try {
+      await Promise.all(
+        aliases.map(async (alias, index) => {
+          const queue = queues[index]!;
+          const limits = limitsOf(alias);
+          if (limits.concurrency !== undefined) {
+            await queue.setGlobalConcurrency(limits.concurrency);
+          }
+          if (limits.requestsPerMinute !== undefined) {
+            await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
+          }
+        }),
+      );
+    } finally {
+      await Promise.allSettled(queues.map((queue) => queue.close()));
+    }
+  };
+  await applyLimits();
+  let closing = false;
+  // A Redis restarted without persistence has forgotten them: set them again on every reconnect.
+  commands.on('ready', () => {
+    if (!closing) applyLimits().catch(() => {});
+  });
 
   const progress = (job: Job, message: StepJobProgress) =>
     job.updateProgress(message as unknown as object).catch(() => {});
@@ -189,6 +206,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     provider: Provider,
     worker: () => Worker,
     job: Job,
+    token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<StepJobResult> {
     const parsed = stepJobDataSchema.safeParse(job.data);
@@ -231,6 +249,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     ]);
     const attempt = job.attemptsMade + 1;
     await progress(job, { type: 'start', attempt });
+    // Call only while holding the job: waiting for Redis (an outage) may have cost this worker
+    // its lock, and the job is then another worker's (or, after a restart without persistence,
+    // queued again by the submitter). Calling anyway would pay twice and break the global limit.
+    if (token !== undefined && (await job.extendLock(token, lockDurationMs)) !== 1) {
+      throw new AttemptFailure(
+        serializeJobError(
+          new LayerloomError('queue_lock_lost', `${label}: the worker lost the job's lock`),
+        ),
+        0,
+      );
+    }
     const timeoutMs = limitsOf(alias).timeoutMs;
     const controller = new AbortController();
     const onCancel = () => controller.abort(new AbortError(`${label} was cancelled`));
@@ -333,7 +362,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     const limits = limitsOf(alias);
     const worker: Worker = new Worker(
       queueNameOf(alias),
-      (job, _token, signal) => process(alias, provider, () => worker, job, signal),
+      (job, token, signal) => process(alias, provider, () => worker, job, token, signal),
       {
         connection: redisOptions,
         prefix,
@@ -367,6 +396,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
       return providerCalls;
     },
     async close(closeOptions = {}) {
+      closing = true;
       await Promise.allSettled(workers.map((worker) => worker.close(closeOptions.force === true)));
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
