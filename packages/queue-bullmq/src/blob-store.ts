@@ -26,4 +26,22 @@ export interface BlobStore {
    * @param key - a relative key.
    */
   delete(key: string): Promise<void>;
+  /**
+   * Lists the objects whose keys start with `prefix`, with when each was last written. Optional:
+   * {@link sweepBlobStore} needs it; stores with their own expiry (an S3 lifecycle rule per
+   * prefix) may leave it out.
+   *
+   * @param prefix - a key prefix such as `images/`.
+   */
+  list?(prefix: string): Promise<readonly BlobEntry[]>;
+}
+
+/** One object of a {@link BlobStore}, as `list` reports it. */
+export interface BlobEntry {
+  /** Its key. */
+  readonly key: string;
+  /** When it was last written (`put` replaces, so a re-used object is fresh), ms since the epoch. */
+  readonly modifiedAt: number;
+  /** Its size in bytes. */
+  readonly size: number;
 }

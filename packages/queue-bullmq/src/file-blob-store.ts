@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { LayerloomError, parseWithSchema, ValidationError } from '@layerloom/core';
 import { z } from 'zod';
-import type { BlobStore } from './blob-store.js';
+import type { BlobEntry, BlobStore } from './blob-store.js';
 
 /** A {@link BlobStore} over a directory, e.g. a volume every worker mounts. */
 export interface FileBlobStore extends BlobStore {
   /** The absolute directory the objects live in. */
   readonly directory: string;
+  /** Lists the objects under a prefix with their modification times (temporary files left out). */
+  list(prefix: string): Promise<readonly BlobEntry[]>;
 }
 
 const keyPattern = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
@@ -83,6 +85,45 @@ export function fileBlobStore(directory: string): FileBlobStore {
       await rm(path, { force: true }).catch((error: unknown) => {
         throw storeFailure('delete', key, error);
       });
+    },
+    async list(prefix) {
+      if (
+        typeof prefix !== 'string' ||
+        (prefix !== '' && !/^[a-z0-9][a-z0-9/._-]*$/.test(prefix))
+      ) {
+        throw ValidationError.field(
+          ['prefix'],
+          `Expected \`prefix\` to be a key prefix of [a-z0-9/._-], got ${typeof prefix === 'string' ? JSON.stringify(prefix.slice(0, 80)) : typeof prefix}`,
+          'blob key prefix',
+        );
+      }
+      // Walk the deepest directory the prefix names, then filter by the whole prefix.
+      const base = join(root, prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '');
+      let files: string[];
+      try {
+        files = (await readdir(base, { recursive: true, withFileTypes: true }))
+          .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
+          .map((entry) =>
+            // `parentPath` is Node ≥ 20.12; `path` before.
+            join(entry.parentPath ?? (entry as { path?: string }).path ?? base, entry.name),
+          );
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw storeFailure('list', prefix, error);
+      }
+      const entries: BlobEntry[] = [];
+      for (const file of files) {
+        const key = relative(root, file).split(sep).join('/');
+        if (!key.startsWith(prefix)) continue;
+        try {
+          const info = await stat(file);
+          entries.push({ key, modifiedAt: info.mtimeMs, size: info.size });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+            throw storeFailure('list', key, error);
+        }
+      }
+      return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
   };
 }

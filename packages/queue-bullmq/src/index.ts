@@ -1,4 +1,4 @@
-export type { BlobStore } from './blob-store.js';
+export type { BlobEntry, BlobStore } from './blob-store.js';
 export {
   createQueueExecutor,
   type QueueExecutor,
@@ -29,3 +29,8 @@ export type {
   StepJobRequest,
   StepJobResult,
 } from './step-job.js';
+export {
+  type SweepBlobStoreOptions,
+  type SweepBlobStoreResult,
+  sweepBlobStore,
+} from './sweep-blob-store.js';
