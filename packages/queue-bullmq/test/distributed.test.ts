@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Composition } from '@layerloom/core';
-import { createRecordingCompositor } from '@layerloom/core/testing';
 import { createQueueRunner, fileBlobStore, type QueueRunner } from '@layerloom/queue-bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -68,7 +67,6 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
       prefix,
       blobStore: fileBlobStore(blobDirectory),
       providers,
-      compositor: createRecordingCompositor(),
       limits,
       pollIntervalMs: 500,
     });
