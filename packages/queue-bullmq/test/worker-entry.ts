@@ -30,7 +30,9 @@ const worker = await startWorker({
   compositor: createCompositor(),
   ...(config.limits === undefined ? {} : { limits: config.limits }),
   ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-  lockDurationMs: 1000,
+  // Short enough to recover a killed worker's jobs quickly, long enough that a busy machine
+  // (parallel test files on 2 cores) renews its locks in time.
+  lockDurationMs: 2000,
   stalledIntervalMs: 500,
   maxStalledCount: 2,
   retry: { baseDelayMs: 50, maxDelayMs: 200 },
