@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Composition } from '@layerloom/core';
-import { createRecordingCompositor } from '@layerloom/core/testing';
 import { createQueueRunner, fileBlobStore } from '@layerloom/queue-bullmq';
 import { Redis } from 'ioredis';
 import { createFakeHttpProvider, startFakeProviderServer } from '../test/fake-provider-server.js';
@@ -42,7 +41,6 @@ try {
         A: createFakeHttpProvider(fake.url, 'a', latencyMs),
         B: createFakeHttpProvider(fake.url, 'b', latencyMs),
       },
-      compositor: createRecordingCompositor(),
     });
     const inputs = function* (): Generator<Composition> {
       for (let index = 0; index < count; index += 1) {
@@ -69,7 +67,8 @@ try {
     await runner.close();
     await Promise.all(workers.map((worker) => worker.stop()));
     const keys = await client.keys(`${prefix}:*`);
-    const jobKeys = keys.filter((key) => /:[0-9a-f]{64}(:.*)?$/.test(key));
+    // Flow job ids: `<40 hex flow id>.<C | S.n | L.<layer>.n>`.
+    const jobKeys = keys.filter((key) => /:[0-9a-f]{40}\.[A-Za-z0-9_.-]+(:.*)?$/.test(key));
     console.log(
       `${workerCount} worker(s): ${ok}/${count} compositions in ${seconds.toFixed(1)} s = ${rate.toFixed(2)}/s; ` +
         `${jobKeys.length} job keys left, ${keys.length} keys under the prefix`,
