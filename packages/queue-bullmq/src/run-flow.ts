@@ -30,6 +30,7 @@ import type { FlowEvents } from './flow-events.js';
 import {
   compositeRecordSchema,
   encodeRecord,
+  type StepJobProgress,
   type StepJobReturn,
   type StepOutcomeRecord,
   stepOutcomeSchema,
@@ -206,7 +207,11 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
   let current = { id: rootId, queue: rootQueue };
   let handlerBroken = false;
   let settled = false;
-  let chain: Promise<void> = Promise.resolve();
+  // Events wait until `layer:queued` is out, then are handled one after the other.
+  let openGate!: () => void;
+  let chain = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
   const lastAttempt = new Map<string, number>();
   const retryErrors = new Map<string, LayerloomError[]>();
   const reported = new Set<string>();
@@ -450,54 +455,56 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
     });
 
   const stopListening = context.events.listen(flowId, {
-    onProgress(ref, progress) {
-      if (ref.kind === 'compose' || settled) return;
-      const jobId = stepJobIdOf(flowId, ref.kind, ref.stepId, ref.candidateIndex);
-      lastAttempt.set(jobId, Math.max(lastAttempt.get(jobId) ?? 1, progress.attempt));
-      const provider = aliasOf(ref);
-      if (progress.type === 'start') {
-        if (ref.kind === 'layer') {
-          emit({
-            type: 'layer:start',
-            elapsedMs: elapsed(),
-            layerId: ref.stepId,
-            provider,
-            attempt: progress.attempt,
-          });
-        }
-      } else if (progress.type === 'progress') {
-        const fields = {
-          elapsedMs: elapsed(),
-          provider,
-          ...(progress.fraction === undefined ? {} : { fraction: progress.fraction }),
-          ...(progress.etaMs === undefined ? {} : { etaMs: progress.etaMs }),
-        };
-        emit(
-          ref.kind === 'layer'
-            ? { type: 'layer:progress', layerId: ref.stepId, ...fields }
-            : { type: 'style:progress', ...fields },
-        );
-      } else {
-        const error = deserializeJobError(progress.error, labelOf(ref));
-        retryErrors.set(jobId, [...(retryErrors.get(jobId) ?? []), error]);
-        const base = {
-          elapsedMs: elapsed(),
-          provider,
-          attempt: progress.attempt,
-          delayMs: progress.delayMs,
-          reason: progress.reason,
-          error,
-        };
-        emit(
-          ref.kind === 'layer'
-            ? { type: 'layer:retry', layerId: ref.stepId, ...base }
-            : { type: 'style:retry', ...base },
-        );
-      }
-    },
+    onProgress: (ref, progress) => enqueue(() => relayProgress(ref, progress)),
     onCompleted,
     onFailed,
   });
+
+  function relayProgress(ref: FlowJobRef, progress: StepJobProgress) {
+    if (ref.kind === 'compose') return;
+    const jobId = stepJobIdOf(flowId, ref.kind, ref.stepId, ref.candidateIndex);
+    lastAttempt.set(jobId, Math.max(lastAttempt.get(jobId) ?? 1, progress.attempt));
+    const provider = aliasOf(ref);
+    if (progress.type === 'start') {
+      if (ref.kind === 'layer') {
+        emit({
+          type: 'layer:start',
+          elapsedMs: elapsed(),
+          layerId: ref.stepId,
+          provider,
+          attempt: progress.attempt,
+        });
+      }
+    } else if (progress.type === 'progress') {
+      const fields = {
+        elapsedMs: elapsed(),
+        provider,
+        ...(progress.fraction === undefined ? {} : { fraction: progress.fraction }),
+        ...(progress.etaMs === undefined ? {} : { etaMs: progress.etaMs }),
+      };
+      emit(
+        ref.kind === 'layer'
+          ? { type: 'layer:progress', layerId: ref.stepId, ...fields }
+          : { type: 'style:progress', ...fields },
+      );
+    } else {
+      const error = deserializeJobError(progress.error, labelOf(ref));
+      retryErrors.set(jobId, [...(retryErrors.get(jobId) ?? []), error]);
+      const base = {
+        elapsedMs: elapsed(),
+        provider,
+        attempt: progress.attempt,
+        delayMs: progress.delayMs,
+        reason: progress.reason,
+        error,
+      };
+      emit(
+        ref.kind === 'layer'
+          ? { type: 'layer:retry', layerId: ref.stepId, ...base }
+          : { type: 'style:retry', ...base },
+      );
+    }
+  }
 
   const userSignal = run.signal;
   const onAbort = () => {
@@ -533,6 +540,7 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
         position: ahead.get(step.providers[0]!) ?? 0,
       });
     }
+    openGate();
     let missing = 0;
     const poll = async () => {
       const { id, queue } = current;
@@ -550,6 +558,16 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
             await finish();
           });
           return;
+        }
+        if (styleStep !== undefined) {
+          // The style job may have moved on to its next candidate while events were lost.
+          const index = Number(id.split('.').at(-1)) + 1;
+          const alias = styleStep.providers[index];
+          const nextId = stepJobIdOf(flowId, 'style', 'style', index);
+          if (alias !== undefined && (await context.queueOf(queueNameOf(alias)).getJob(nextId))) {
+            current = { id: nextId, queue: queueNameOf(alias) };
+            return;
+          }
         }
         missing += 1;
         if (missing >= 3) {
@@ -577,6 +595,7 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
     failWith(error, true);
     return await finished;
   } finally {
+    openGate();
     clearInterval(timer);
     userSignal?.removeEventListener('abort', onAbort);
     stopListening();

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCompositor } from '@layerloom/compositor';
-import type { Composition, RenderEvent } from '@layerloom/core';
+import { type Cache, type Composition, memoryCache, type RenderEvent } from '@layerloom/core';
 import { createMockProvider } from '@layerloom/core/testing';
 import {
   createQueueRunner,
@@ -35,7 +35,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
   /** An in-process worker and a runner (without a compositor) on a fresh prefix. */
   async function setup(
     providers: Parameters<typeof startWorker>[0]['providers'],
-    runnerOptions: { keepCompleted?: boolean } = {},
+    runnerOptions: { keepCompleted?: boolean; cache?: Cache } = {},
   ) {
     run += 1;
     const prefix = `f${process.pid}r${run}`;
@@ -56,6 +56,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
       providers,
       limits: { A: { maxRetries: 0 }, B: { maxRetries: 0 } },
       pollIntervalMs: 500,
+      ...(runnerOptions.cache === undefined ? {} : { cache: runnerOptions.cache }),
       ...(runnerOptions.keepCompleted === true
         ? { retention: { removeOnComplete: { age: 3600 } } }
         : {}),
@@ -230,6 +231,75 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
       await expect.poll(pending, { timeout: 5000, interval: 100 }).toBe(0);
     } finally {
       await Promise.all(queues.map((queue) => queue.close()));
+      await close();
+    }
+  });
+
+  it('falls back for the style pass too: the next candidate becomes the root the runner waits for', async () => {
+    const A = createMockProvider({ id: 'mock-a', script: [{ status: 400 }], afterScript: 'ok' });
+    const B = createMockProvider({ id: 'mock-b' });
+    const { runner, close } = await setup({ A, B });
+    try {
+      const types: string[] = [];
+      const stream = runner.stream(
+        {
+          width: 32,
+          height: 32,
+          seed: 8,
+          layers: [{ id: 'only', prompt: 'a pond', provider: 'B' }],
+          style: { prompt: 'pastel', provider: ['A', 'B'] },
+        },
+        { onEvent: (event) => types.push(event.type) },
+      );
+      let result: RenderEvent | undefined;
+      for await (const event of stream) result = event;
+      expect(result?.type).toBe('done');
+      const style = result?.type === 'done' ? result.result.style : undefined;
+      expect(style?.provider).toBe('B');
+      expect(style?.attempts).toBe(2);
+      expect(types).toEqual([
+        'plan',
+        'layer:queued',
+        'layer:start',
+        'layer:done',
+        'composite:done',
+        'style:start',
+        'style:error',
+        'style:done',
+        'done',
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('answers from the submitter’s cache before queueing, and fills it after', async () => {
+    const A = createMockProvider({ id: 'mock-a' });
+    const B = createMockProvider({ id: 'mock-b' });
+    const cache = memoryCache();
+    const { runner, close } = await setup({ A, B }, { cache });
+    const composition: Composition = {
+      width: 32,
+      height: 32,
+      seed: 21,
+      layers: [
+        { id: 'front', prompt: 'a kite', provider: 'A' },
+        { id: 'back', prompt: 'a beach', provider: 'B' },
+      ],
+    };
+    try {
+      await runner.render(composition);
+      expect(A.calls + B.calls).toBe(2);
+      const events: string[] = [];
+      const again = await runner.render(composition, {
+        onEvent: (event) => events.push(event.type),
+      });
+      expect(A.calls + B.calls).toBe(2);
+      expect(again.layers.every((layer) => layer.cached)).toBe(true);
+      // Nothing of the second render was queued as a paid call.
+      expect(events).not.toContain('layer:queued');
+      expect(events.filter((type) => type === 'layer:done')).toHaveLength(2);
+    } finally {
       await close();
     }
   });
