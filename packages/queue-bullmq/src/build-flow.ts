@@ -47,7 +47,13 @@ const jobRequest = (request: PlannedImageRequest): StepJobRequest => ({
   ...(request.options === undefined ? {} : { options: request.options }),
 });
 
-/** The data of a step's first job. */
+/**
+ * The data of a step's first job: every planned candidate (fallback order), the plan's step
+ * warnings and the render's policies.
+ *
+ * @param step - a layer or style step of the plan.
+ * @param settings - flow id, attempts per alias, policies.
+ */
 export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJobData {
   const first = step.candidates[0]!;
   const candidates: StepJobCandidate[] = step.candidates.map((candidate) => ({

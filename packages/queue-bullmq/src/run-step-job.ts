@@ -234,8 +234,16 @@ export async function runStepJob(
   };
 
   const saved = callCheckpointSchema.safeParse(parseRecord(await blobStore.get(checkpointKey)));
-  if (saved.success) {
-    const cached = saved.data.jobId !== job.id;
+  const cached = saved.success && saved.data.jobId !== job.id;
+  // Another render's checkpoint is used only while its image is still there (stores expire).
+  const usable =
+    saved.success &&
+    (!cached ||
+      (await readBlobImage(blobStore, saved.data.image, label).then(
+        () => true,
+        () => false,
+      )));
+  if (saved.success && usable) {
     return record(
       painted(saved.data as CallCheckpoint, {
         cached,

@@ -1,6 +1,7 @@
 import {
   type Compositor,
   expected,
+  isLayerloomError,
   type Provider,
   parseWithSchema,
   type QueueLimits,
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { BlobStore } from './blob-store.js';
 import { fileBlobStore } from './file-blob-store.js';
 import type { StepJobCandidate, StepJobData } from './flow-job.js';
+import { serializeJobError } from './job-error.js';
 import { cancelChannelOf, cancelKeyOf, composeQueueName, queueNameOf } from './queue-names.js';
 import {
   connectionShape,
@@ -219,11 +221,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     });
   };
 
+  /** Runs a job, known to cancellations; a Layerloom error (a blob store failure…) is retried. */
   const tracked = async <T>(job: Job, run: () => Promise<T>): Promise<T> => {
     const id = job.id ?? '';
     active.add(id);
     try {
       return await run();
+    } catch (error) {
+      // BullMQ's own signals and classified failures pass; other Layerloom errors keep their
+      // serialised summary as the failed reason (the submitter rebuilds them).
+      if (isLayerloomError(error)) {
+        throw new AttemptFailure(serializeJobError(error), delays.baseDelayMs);
+      }
+      throw error;
     } finally {
       active.delete(id);
     }

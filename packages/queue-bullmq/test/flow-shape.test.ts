@@ -307,7 +307,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
   it('shares seeded checkpoints through the blob store: a second render makes no paid call', async () => {
     const A = createMockProvider({ id: 'mock-a' });
     const B = createMockProvider({ id: 'mock-b' });
-    const { runner, close } = await setup({ A, B });
+    const { prefix, runner, close } = await setup({ A, B });
     const composition: Composition = {
       width: 32,
       height: 32,
@@ -327,6 +327,11 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
         [true, 0, 0],
       ]);
       expect(second.manifest.outputSha256).toBe(first.manifest.outputSha256);
+      // Images expired from the store: the checkpoints are ignored, the layers painted anew.
+      await rm(join(directory, prefix, 'images'), { recursive: true, force: true });
+      const third = await runner.render(composition);
+      expect(A.calls + B.calls).toBe(4);
+      expect(third.layers.map((layer) => layer.cached)).toEqual([false, false]);
     } finally {
       await close();
     }
