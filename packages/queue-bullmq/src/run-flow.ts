@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import {
   AbortError,
   type Cache,
@@ -202,8 +201,6 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
   const aliases = new Set(plan.steps.flatMap((step) => step.providers));
   await context.events.ready([composeQueueName, ...[...aliases].map(queueNameOf)]);
 
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
   let current = { id: rootId, queue: rootQueue };
   let handlerBroken = false;
   let settled = false;
@@ -227,7 +224,6 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
   const settle = (action: () => void) => {
     if (settled) return;
     settled = true;
-    controller.abort();
     action();
   };
   const failWith = (error: unknown, cancel: boolean) => {
@@ -311,13 +307,20 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
     });
   };
 
-  const finish = async () => {
-    // Events lost on the way (a Redis restart) are made up from the records.
+  /**
+   * Reports the layers whose completion has not been relayed yet, from their records: events of
+   * different queues arrive in any order (and may be lost across a Redis restart), but every
+   * `layer:done` comes before `composite:done`.
+   */
+  const catchUpLayers = async () => {
     for (const step of layerSteps.values()) {
       if (reported.has(`layer:${step.id}`)) continue;
       const outcome = await readStepOutcome(blobStore, flowId, 'layer', step.id);
       if (outcome !== undefined) await reportPainted('layer', step.id, outcome);
     }
+  };
+
+  const finish = async () => {
     await reportComposite();
     if (styleStep !== undefined && !reported.has('style')) {
       const outcome = await readStepOutcome(blobStore, flowId, 'style', 'style');
@@ -360,6 +363,7 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
 
   const reportComposite = async () => {
     if (reported.has('composite')) return;
+    await catchUpLayers();
     const record = await readCompositeRecord(blobStore, flowId);
     if (record === undefined) return;
     reported.add('composite');
@@ -384,6 +388,8 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
         if (parsed.success) await reportComposite();
       } else {
         const value = parseValue(returnvalue) as StepJobReturn | undefined;
+        // A style job completes after the composite, whichever event arrives first.
+        if (ref.kind === 'style') await reportComposite();
         if (value?.status === 'forwarded') {
           const error = deserializeJobError(value.error, labelOf(ref));
           const base = {
@@ -455,13 +461,20 @@ export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<Re
     });
 
   const stopListening = context.events.listen(flowId, {
-    onProgress: (ref, progress) => enqueue(() => relayProgress(ref, progress)),
+    onProgress: (ref, progress) =>
+      enqueue(async () => {
+        // A style job runs after the composite, whichever event arrives first.
+        if (ref.kind === 'style') await reportComposite();
+        relayProgress(ref, progress);
+      }),
     onCompleted,
     onFailed,
   });
 
   function relayProgress(ref: FlowJobRef, progress: StepJobProgress) {
     if (ref.kind === 'compose') return;
+    // Late messages of a step already reported from its record.
+    if (reported.has(ref.kind === 'style' ? 'style' : `layer:${ref.stepId}`)) return;
     const jobId = stepJobIdOf(flowId, ref.kind, ref.stepId, ref.candidateIndex);
     lastAttempt.set(jobId, Math.max(lastAttempt.get(jobId) ?? 1, progress.attempt));
     const provider = aliasOf(ref);
