@@ -40,6 +40,8 @@ export interface StepJobContext {
   readonly blobStore: BlobStore;
   /** Whether the submitter cancelled the flow. */
   readonly isCancelled: (flowId: string) => Promise<boolean>;
+  /** Whether the job's parent has failed (its flow failed; nobody waits for this job). */
+  readonly parentFailed: (job: Job) => Promise<boolean>;
   /** Queues the next candidate's job of a step that failed on this one. */
   readonly forward: (
     job: Job,
@@ -144,6 +146,10 @@ export async function runStepJob(
   const waitForInput = async (): Promise<never> => {
     if (token === undefined) {
       fail(new LayerloomError('queue_input_missing', `${label}: its input image is missing`));
+    }
+    // The source failed and took the flow down (with no submitter left to cancel it).
+    if (await context.parentFailed(job)) {
+      fail(new LayerloomError('flow_failed', `${label}: its flow failed`));
     }
     await job.moveToDelayed(Date.now() + context.inputPollMs, token);
     throw new DelayedError();

@@ -175,7 +175,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   subscriber.on('error', () => {});
   const workers: Worker[] = [];
   const active = new Set<string>();
-  const forwardQueues = new Map<string, Queue>();
+  const otherQueues = new Map<string, Queue>();
   let providerCalls = 0;
   let composites = 0;
 
@@ -197,14 +197,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const isCancelled = async (flowId: string) =>
     (await commands.exists(cancelKeyOf(prefix, flowId))) === 1;
 
+  const queueOf = (name: string) => {
+    let queue = otherQueues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, { connection: redisOptions, prefix });
+      queue.on('error', () => {});
+      otherQueues.set(name, queue);
+    }
+    return queue;
+  };
+
+  const parentFailed = async (job: Job) => {
+    const parent = job.parent;
+    if (parent?.id === undefined || !parent.queueKey.startsWith(`${prefix}:`)) return false;
+    const state = await queueOf(parent.queueKey.slice(prefix.length + 1)).getJobState(parent.id);
+    return state === 'failed';
+  };
+
   /** Queues a step's next candidate as a sibling: same parent, so the flow waits for it. */
   const forward = async (job: Job, next: StepJobCandidate, jobId: string, data: StepJobData) => {
-    let queue = forwardQueues.get(next.alias);
-    if (queue === undefined) {
-      queue = new Queue(queueNameOf(next.alias), { connection: redisOptions, prefix });
-      queue.on('error', () => {});
-      forwardQueues.set(next.alias, queue);
-    }
+    const queue = queueOf(queueNameOf(next.alias));
     const parent = job.parent;
     await queue.add(job.name, data, {
       jobId,
@@ -265,6 +277,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
             {
               blobStore,
               isCancelled,
+              parentFailed,
               forward,
               rateLimit: (delayMs) => worker.rateLimit(delayMs),
               delays,
@@ -324,7 +337,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     },
     async close(closeOptions = {}) {
       await Promise.allSettled(workers.map((worker) => worker.close(closeOptions.force === true)));
-      await Promise.allSettled([...forwardQueues.values()].map((queue) => queue.close()));
+      await Promise.allSettled([...otherQueues.values()].map((queue) => queue.close()));
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
   };
