@@ -40,8 +40,8 @@ export interface StepJobContext {
   readonly blobStore: BlobStore;
   /** Whether the submitter cancelled the flow. */
   readonly isCancelled: (flowId: string) => Promise<boolean>;
-  /** Whether the job's parent has failed (its flow failed; nobody waits for this job). */
-  readonly parentFailed: (job: Job) => Promise<boolean>;
+  /** Whether an ancestor of the job failed or is gone (its flow failed; nobody waits for it). */
+  readonly flowFailed: (job: Job) => Promise<boolean>;
   /** Queues the next candidate's job of a step that failed on this one. */
   readonly forward: (
     job: Job,
@@ -148,7 +148,7 @@ export async function runStepJob(
       fail(new LayerloomError('queue_input_missing', `${label}: its input image is missing`));
     }
     // The source failed and took the flow down (with no submitter left to cancel it).
-    if (await context.parentFailed(job)) {
+    if (await context.flowFailed(job)) {
       fail(new LayerloomError('flow_failed', `${label}: its flow failed`));
     }
     await job.moveToDelayed(Date.now() + context.inputPollMs, token);

@@ -207,11 +207,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     return queue;
   };
 
-  const parentFailed = async (job: Job) => {
-    const parent = job.parent;
-    if (parent?.id === undefined || !parent.queueKey.startsWith(`${prefix}:`)) return false;
-    const state = await queueOf(parent.queueKey.slice(prefix.length + 1)).getJobState(parent.id);
-    return state === 'failed';
+  /** Whether an ancestor of the job failed or is gone: its flow failed, nobody waits for it. */
+  const flowFailed = async (job: Job) => {
+    let parent = job.parent;
+    for (let depth = 0; parent?.id !== undefined && depth < 256; depth += 1) {
+      if (!parent.queueKey.startsWith(`${prefix}:`)) return false;
+      const queue = queueOf(parent.queueKey.slice(prefix.length + 1));
+      const ancestor: Job | undefined = await queue.getJob(parent.id);
+      if (ancestor === undefined || (await ancestor.getState()) === 'failed') return true;
+      parent = ancestor.parent;
+    }
+    return false;
   };
 
   /** Queues a step's next candidate as a sibling: same parent, so the flow waits for it. */
@@ -277,7 +283,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
             {
               blobStore,
               isCancelled,
-              parentFailed,
+              flowFailed,
               forward,
               rateLimit: (delayMs) => worker.rateLimit(delayMs),
               delays,

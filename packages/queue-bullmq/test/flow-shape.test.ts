@@ -205,6 +205,8 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
           height: 32,
           seed: 4,
           layers: [
+            // `base` is nested under `right`; `left` (nested under `top`) polls for it.
+            { id: 'top', prompt: 'w', provider: 'A', from: 'left' },
             { id: 'left', prompt: 'x', provider: 'A', from: 'base' },
             { id: 'right', prompt: 'y', provider: 'A', from: 'base' },
             { id: 'base', prompt: 'bad', provider: 'B' },
