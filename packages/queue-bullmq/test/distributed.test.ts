@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Composition } from '@layerloom/core';
-import { createQueueRunner, fileBlobStore, type QueueRunner } from '@layerloom/queue-bullmq';
+import {
+  createQueueRunner,
+  fileBlobStore,
+  type QueueRunner,
+  toRedisOptions,
+} from '@layerloom/queue-bullmq';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFakeHttpProvider,
@@ -70,7 +76,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
       limits,
       pollIntervalMs: 500,
     });
-    return { runner, spawned };
+    return { runner, spawned, prefix };
   }
 
   it('holds a per-provider concurrency limit across 2 workers (counted at the provider)', async () => {
@@ -131,10 +137,16 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
   });
 
   it('cancels a composition across worker processes', async () => {
-    const { runner, spawned } = await setup(2, 5000, {});
+    const { runner, spawned, prefix } = await setup(2, 5000, {});
+    const queues = ['layers-A', 'layers-B', 'compose'].map(
+      (name) => new Queue(name, { connection: toRedisOptions(redis.url), prefix }),
+    );
     try {
       const controller = new AbortController();
-      const pending = runner.render(layersOf(0, 'cancel'), { signal: controller.signal });
+      const pending = runner.render(
+        { ...layersOf(0, 'cancel'), style: { prompt: 'cancel-style', provider: 'A' } },
+        { signal: controller.signal },
+      );
       pending.catch(() => {});
       await expect
         .poll(() => (fake.stats().inFlight.a ?? 0) + (fake.stats().inFlight.b ?? 0), {
@@ -150,7 +162,25 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
           interval: 20,
         })
         .toBe(0);
+      // The whole flow ended: no job of it waits, runs or waits for children any more.
+      const left = async () => {
+        let total = 0;
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts(
+            'waiting',
+            'waiting-children',
+            'delayed',
+            'active',
+            'prioritized',
+          );
+          total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+        }
+        return total;
+      };
+      await expect.poll(left, { timeout: 3000, interval: 50 }).toBe(0);
+      expect(fake.stats().prompts['cancel-style']).toBeUndefined();
     } finally {
+      await Promise.all(queues.map((queue) => queue.close()));
       await runner.close();
       await Promise.all(spawned.map((worker) => worker.stop()));
     }
