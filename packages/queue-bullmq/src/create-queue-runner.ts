@@ -62,13 +62,19 @@ export interface QueueRunnerOptions extends QueueConnectionOptions {
    * workers' shared checkpoints in the blob store). @default no cache
    */
   readonly cache?: Cache;
-  /** When the cache is used. @default 'seeded' */
+  /**
+   * When the cache and the workers' shared checkpoints answer a request: `seeded` requests,
+   * `always`, or `off` (every render paints anew). @default 'seeded'
+   */
   readonly cachePolicy?: CachePolicy;
   /** What a step that failed on every provider does. @default 'fail' */
   readonly onLayerError?: StepErrorPolicy;
   /** What BullMQ keeps of finished jobs. */
   readonly retention?: JobRetention;
-  /** Safety-net lookup of jobs that sent no event, in milliseconds. @default 5000 */
+  /**
+   * How often the flow's root job is looked up in Redis (a safety net for events lost while
+   * Redis restarted), in milliseconds. @default 5000
+   */
   readonly pollIntervalMs?: number;
 }
 
