@@ -68,7 +68,15 @@ export function createFlowEvents(connection: RedisOptions, prefix: string): Flow
       events.on('failed', ({ jobId, failedReason }) =>
         route(jobId, (listener, ref) => listener.onFailed(ref, jobId, failedReason)),
       );
-      stream = events.waitUntilReady().then(() => events);
+      stream = events.waitUntilReady().then(
+        () => events,
+        async (error: unknown) => {
+          // Not cached: the next render tries again.
+          streams.delete(name);
+          await events.close().catch(() => {});
+          throw error;
+        },
+      );
       streams.set(name, stream);
     }
     return stream;
