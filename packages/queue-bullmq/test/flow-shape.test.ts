@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCompositor } from '@layerloom/compositor';
-import { type Cache, type Composition, memoryCache, type RenderEvent } from '@layerloom/core';
+import {
+  type Cache,
+  type Composition,
+  encodePng,
+  memoryCache,
+  type RenderEvent,
+} from '@layerloom/core';
 import { createMockProvider } from '@layerloom/core/testing';
 import {
   createQueueRunner,
@@ -301,6 +307,36 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
       // Nothing of the second render was queued as a paid call.
       expect(events).not.toContain('layer:queued');
       expect(events.filter((type) => type === 'layer:done')).toHaveLength(2);
+    } finally {
+      await close();
+    }
+  });
+
+  it('composites image masks on the worker from the blob store', async () => {
+    const A = createMockProvider({ id: 'mock-a' });
+    const B = createMockProvider({ id: 'mock-b' });
+    const { runner, worker, close } = await setup({ A, B });
+    const mask = encodePng({ width: 2, height: 2, data: new Uint8Array(16).fill(255) });
+    try {
+      const result = await runner.render({
+        width: 24,
+        height: 24,
+        seed: 3,
+        layers: [
+          {
+            id: 'masked',
+            prompt: 'a star',
+            provider: 'A',
+            mask: { type: 'image', image: { bytes: mask, mediaType: 'image/png' } },
+          },
+          { id: 'ground', prompt: 'a field', provider: 'B' },
+        ],
+      });
+      expect(worker.composites).toBe(1);
+      expect(result.image).toMatchObject({ width: 24, height: 24, mediaType: 'image/png' });
+      expect(result.manifest.composition.layers[0]?.mask).toMatchObject({
+        image: { sha256: sha256(mask) },
+      });
     } finally {
       await close();
     }
