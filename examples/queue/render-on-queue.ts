@@ -1,12 +1,15 @@
 // Distributed rendering on BullMQ, in one file: a worker (normally its own process, one per
-// machine) and a submitting runner sharing Redis and a blob directory.
+// machine) and a submitting runner sharing Redis and a blob directory. Each composition is a
+// BullMQ flow: layer jobs on per-provider queues, then compositing and the style pass — all on
+// the workers; the runner plans, relays events and reads the result from the blob store.
 // Run: LAYERLOOM_REDIS_URL=redis://127.0.0.1:6379 npx tsx examples/queue/render-on-queue.ts
-import { createMockProvider, createRecordingCompositor } from '@layerloom/core/testing';
+import { createCompositor } from '@layerloom/compositor';
+import { createMockProvider } from '@layerloom/core/testing';
 import { createQueueRunner, fileBlobStore, startWorker } from '@layerloom/queue-bullmq';
 
 /** Renders one composition through a worker; returns the event types and the layer ids. */
 export async function renderOnQueue(redisUrl: string, blobDirectory: string) {
-  // Offline stand-ins: use real adapters (`openai.image('gpt-image-1')`…) and `createCompositor()`.
+  // Offline stand-ins: use real adapters (`openai.image('gpt-image-1')`…).
   const providers = {
     A: createMockProvider({ id: 'scene-model', latencyMs: 50 }),
     B: createMockProvider({ id: 'pet-model', latencyMs: 50 }),
@@ -15,14 +18,19 @@ export async function renderOnQueue(redisUrl: string, blobDirectory: string) {
   const blobStore = fileBlobStore(blobDirectory);
 
   // On each worker machine:
-  const worker = await startWorker({ connection: redisUrl, blobStore, providers, limits });
+  const worker = await startWorker({
+    connection: redisUrl,
+    blobStore,
+    providers,
+    compositor: createCompositor(),
+    limits,
+  });
 
   // In the app that submits compositions:
   const runner = createQueueRunner({
     connection: redisUrl,
     blobStore,
     providers,
-    compositor: createRecordingCompositor(),
     limits,
   });
   try {

@@ -23,3 +23,4 @@ export { createFingerprint } from './util/create-fingerprint.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
 export { type DecodedPng, decodePng } from './util/decode-png.js';
 export { type EncodePngOptions, encodePng, type PngPixels } from './util/encode-png.js';
+export { readImageSize } from './util/read-image-size.js';

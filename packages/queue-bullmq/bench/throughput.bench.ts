@@ -1,5 +1,6 @@
 // Throughput of compositions × 4 layers against a latency-bound fake provider (200 ms a call)
-// with 1, 2 and 3 worker processes, and Redis memory once the batch is done.
+// with 1, 2 and 3 worker processes (compositing on the workers), and Redis memory once the batch
+// is done.
 // Usage: npm run bench -w @layerloom/queue-bullmq                 (1,000 compositions, ~4 minutes)
 //        LAYERLOOM_BENCH_COMPOSITIONS=120 npm run bench -w @layerloom/queue-bullmq   (a quick run)
 //        npx tsx --tsconfig ../../tsconfig.json bench/throughput.bench.ts 120        (same, directly)
@@ -8,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Composition } from '@layerloom/core';
-import { createRecordingCompositor } from '@layerloom/core/testing';
 import { createQueueRunner, fileBlobStore } from '@layerloom/queue-bullmq';
 import { Redis } from 'ioredis';
 import { createFakeHttpProvider, startFakeProviderServer } from '../test/fake-provider-server.js';
@@ -24,6 +24,7 @@ if (!Number.isInteger(count) || count < 1) {
   throw new Error(`LAYERLOOM_BENCH_COMPOSITIONS must be a positive integer, got "${sizeText}"`);
 }
 const latencyMs = 200;
+const perWorkerConcurrency = 4;
 const redis = await startTestRedis();
 const fake = await startFakeProviderServer();
 const directory = await mkdtemp(join(tmpdir(), 'layerloom-bench-'));
@@ -34,7 +35,7 @@ const usedMemoryMiB = async () =>
   Number((await client.info('memory')).match(/used_memory:(\d+)/)?.[1]) / 1024 / 1024;
 try {
   console.log(
-    `${count} compositions x 4 layers, ${latencyMs} ms a call, 4 calls per alias per worker; ` +
+    `${count} compositions x 4 layers, ${latencyMs} ms a call, ${perWorkerConcurrency} calls per alias per worker; ` +
       `Redis used_memory before: ${(await usedMemoryMiB()).toFixed(2)} MiB`,
   );
   for (const workerCount of [1, 2, 3]) {
@@ -47,7 +48,7 @@ try {
       fakeUrl: fake.url,
       latencyMs,
       aliases: ['A', 'B'],
-      concurrency: 4,
+      concurrency: perWorkerConcurrency,
     };
     const workers = await Promise.all(
       Array.from({ length: workerCount }, () => spawnWorker(config)),
@@ -61,7 +62,6 @@ try {
         A: createFakeHttpProvider(fake.url, 'a', latencyMs),
         B: createFakeHttpProvider(fake.url, 'b', latencyMs),
       },
-      compositor: createRecordingCompositor(),
     });
     const inputs = function* (): Generator<Composition> {
       for (let index = 0; index < count; index += 1) {
@@ -79,8 +79,10 @@ try {
     };
     const started = performance.now();
     let ok = 0;
+    const failures = new Map<string, number>();
     for await (const item of runner.renderMany(inputs(), { concurrency: 64 })) {
       if (item.ok) ok += 1;
+      else failures.set(item.error.code, (failures.get(item.error.code) ?? 0) + 1);
     }
     const seconds = (performance.now() - started) / 1000;
     const rate = ok / seconds;
@@ -88,12 +90,16 @@ try {
     await runner.close();
     await Promise.all(workers.map((worker) => worker.stop()));
     const keys = (await client.keys(`${prefix}:*`)).sort();
-    const jobKeys = keys.filter((key) => /:[0-9a-f]{64}(:.*)?$/.test(key));
+    // Flow job ids: `<40 hex flow id>.<C | S.n | L.<layer>.n>`.
+    const jobKeys = keys.filter((key) =>
+      /:[0-9a-f]{40}\.(?:C|S\.\d+|L\.[A-Za-z0-9_-]+\.\d+)(:.*)?$/.test(key),
+    );
     const stats = fake.stats();
     const calls = Object.values(stats.calls).reduce((sum, value) => sum + value, 0);
     console.log(
       `${workerCount} worker(s): ${ok}/${count} compositions in ${seconds.toFixed(1)} s = ${rate.toFixed(2)}/s ` +
-        `(${calls} provider calls, at most ${JSON.stringify(stats.maxInFlight)} in flight); ` +
+        `(${calls} provider calls, at most ${JSON.stringify(stats.maxInFlight)} in flight` +
+        `${failures.size === 0 ? '' : `; failures ${JSON.stringify(Object.fromEntries(failures))}`}); ` +
         `${jobKeys.length} job keys left, ${keys.length} keys under the prefix; ` +
         `Redis used_memory ${(await usedMemoryMiB()).toFixed(2)} MiB`,
     );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type EncodedImage, LayerloomError } from '@layerloom/core';
 import type { BlobStore } from './blob-store.js';
-import type { BlobReference } from './step-job.js';
+import type { BlobReference } from './flow-job.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

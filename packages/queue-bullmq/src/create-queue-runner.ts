@@ -1,18 +1,39 @@
 import {
+  AbortError,
   type Cache,
   type CachePolicy,
+  type Composition,
   type Compositor,
-  createLoom,
   expected,
+  LayerloomError,
   type Loom,
+  type PlanOptions,
   type Provider,
+  parseLayerNotation,
   parseWithSchema,
+  planOptionsSchema,
+  planRender,
   type QueueLimits,
   queueLimitsSchema,
+  type RenderEvent,
+  type RenderInput,
+  type RenderOptions,
+  type RenderResult,
+  renderManyOptionsSchema,
+  renderManyWith,
+  renderOptionsSchema,
   type StepErrorPolicy,
+  streamEvents,
+  ValidationError,
+  validateComposition,
 } from '@layerloom/core';
+import { FlowProducer, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { createQueueExecutor, type QueueExecutor } from './create-queue-executor.js';
+import type { BlobStore } from './blob-store.js';
+import { fileBlobStore } from './file-blob-store.js';
+import { createFlowEvents } from './flow-events.js';
+import { queueNameOf } from './queue-names.js';
 import {
   connectionShape,
   type JobRetention,
@@ -20,33 +41,47 @@ import {
   limitsSchema,
   type QueueConnectionOptions,
 } from './queue-options.js';
+import { toRedisOptions } from './redis-connection.js';
+import { runFlow } from './run-flow.js';
 
 /** Options of {@link createQueueRunner}. */
 export interface QueueRunnerOptions extends QueueConnectionOptions {
   /** Providers by alias, as the workers have them (for planning: sizes, capabilities, ids). */
   readonly providers: Readonly<Record<string, Provider>>;
-  /** Blends the painted layers, in this process. */
-  readonly compositor: Compositor;
+  /**
+   * Not used: compositing runs on the workers (`startWorker({ compositor })`). Accepted so that
+   * callers of the earlier API keep working; leave it out.
+   * @deprecated compositing moved to the workers.
+   */
+  readonly compositor?: Compositor;
   /** Limits per alias; this side reads `maxRetries` (job attempts), workers read the rest. */
   readonly limits?: Readonly<Record<string, QueueLimits>>;
   /** Limits of aliases without an entry in `limits`. @default { maxRetries: 2 } */
   readonly defaultLimits?: QueueLimits;
-  /** A layer cache consulted before any job is queued. @default no cache */
+  /**
+   * A layer cache consulted before a composition is queued and filled after it (on top of the
+   * workers' shared checkpoints in the blob store). @default no cache
+   */
   readonly cache?: Cache;
-  /** When the cache is used. @default 'seeded' */
+  /**
+   * When the cache and the workers' shared checkpoints answer a request: `seeded` requests,
+   * `always`, or `off` (every render paints anew). @default 'seeded'
+   */
   readonly cachePolicy?: CachePolicy;
   /** What a step that failed on every provider does. @default 'fail' */
   readonly onLayerError?: StepErrorPolicy;
   /** What BullMQ keeps of finished jobs. */
   readonly retention?: JobRetention;
-  /** Safety-net lookup of jobs that sent no event, in milliseconds. @default 5000 */
+  /**
+   * How often the flow's root job is looked up in Redis, in milliseconds: a safety net for events
+   * lost while Redis restarted, and how soon a flow that Redis lost (a restart without
+   * persistence) is added again. @default 5000
+   */
   readonly pollIntervalMs?: number;
 }
 
-/** A loom whose provider calls run as BullMQ jobs on workers. */
+/** A loom whose compositions run as BullMQ flows on workers. */
 export interface QueueRunner extends Omit<Loom, 'scheduler'> {
-  /** The executor making the calls (e.g. to cancel one job by id). */
-  readonly executor: QueueExecutor;
   /** Closes the queues and connections; renders still running fail with an `AbortError`. */
   close(): Promise<void>;
 }
@@ -62,10 +97,9 @@ export const queueRunnerOptionsSchema = z.strictObject(
   {
     ...connectionShape,
     providers: z.record(z.string(), z.unknown(), expected('an object of providers by alias')),
-    compositor: z.object(
-      { composite: functionOf('a function') },
-      expected('a compositor `{ composite }`'),
-    ),
+    compositor: z
+      .object({ composite: functionOf('a function') }, expected('a compositor `{ composite }`'))
+      .optional(),
     limits: limitsSchema.optional(),
     defaultLimits: queueLimitsSchema.optional(),
     cache: z
@@ -76,58 +110,181 @@ export const queueRunnerOptionsSchema = z.strictObject(
       .optional(),
     onLayerError: z.enum(['fail', 'skip'], expected('"fail" or "skip"')).optional(),
     retention: jobRetentionSchema.optional(),
-    pollIntervalMs: z.number(expected('a number of milliseconds')).optional(),
+    pollIntervalMs: z
+      .number(expected('an integer of milliseconds from 100 to 600000'))
+      .int()
+      .min(100, expected('an integer of milliseconds from 100 to 600000'))
+      .max(600_000, expected('an integer of milliseconds from 100 to 600000'))
+      .optional(),
   },
   expected('queue runner options'),
 );
 
 /**
- * Creates the submitting side of distributed rendering: a loom with the same `plan`, `render`,
- * `stream` and `renderMany` (same semantics, same events) whose provider calls run as BullMQ
- * jobs — one queue per provider alias — on workers started with `startWorker`. Planning, the
- * cache, chain ordering and compositing stay in this process; image bytes travel through the
- * blob store, never through Redis.
+ * Creates the submitting side of distributed rendering: the same `plan`, `render`, `stream` and
+ * `renderMany` as a loom (same semantics, same events), where each composition runs as one
+ * BullMQ flow on workers started with `startWorker` — layer jobs on one queue per provider
+ * alias, the compose job (compositing, on a worker) as their parent, the style job as its
+ * parent, `from` sources as nested children. This process plans (validation, aliases,
+ * capabilities, cache keys, cost), queues the flow, relays its events and builds the result
+ * from the blob store; image bytes never go through Redis.
  *
- * @param options - connection, prefix, blob store, providers, compositor, limits, cache.
+ * @param options - connection, prefix, blob store, providers, limits, cache, policies.
  * @returns the runner; `close()` it when done.
  * @throws ValidationError naming the bad option.
  *
  * @example
- * const runner = createQueueRunner({ connection: 'redis://127.0.0.1:6379', providers, compositor });
+ * const runner = createQueueRunner({ connection: 'redis://127.0.0.1:6379', providers, limits });
  * const result = await runner.render(composition, { onEvent: (event) => console.log(event.type) });
  * await runner.close();
  */
 export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   parseWithSchema(queueRunnerOptionsSchema, options, 'queue runner options');
-  const executor = createQueueExecutor({
-    connection: options.connection,
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    ...(options.blobStore === undefined ? {} : { blobStore: options.blobStore }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
-    ...(options.defaultLimits === undefined ? {} : { defaultLimits: options.defaultLimits }),
-    ...(options.retention === undefined ? {} : { retention: options.retention }),
-    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-  });
-  let loom: Loom;
-  try {
-    loom = createLoom({
-      providers: options.providers,
-      compositor: options.compositor,
-      executor,
-      ...(options.cache === undefined ? {} : { cache: options.cache }),
-      ...(options.cachePolicy === undefined ? {} : { cachePolicy: options.cachePolicy }),
-      ...(options.onLayerError === undefined ? {} : { onLayerError: options.onLayerError }),
+  const redisOptions = toRedisOptions(options.connection);
+  const prefix = options.prefix ?? 'layerloom';
+  const blobStore: BlobStore = options.blobStore ?? fileBlobStore('.layerloom/blobs');
+  const providers: Readonly<Record<string, Provider>> = { ...options.providers };
+  const limitsOf = (alias: string): QueueLimits =>
+    options.limits?.[alias] ?? options.defaultLimits ?? {};
+  const queues = new Map<string, Queue>();
+  const events = createFlowEvents(redisOptions, prefix);
+  const flowProducer = new FlowProducer({ connection: redisOptions, prefix });
+  flowProducer.on('error', () => {});
+  let client: Redis | undefined;
+  let closed = false;
+  const closing = new AbortController();
+
+  const queueOf = (name: string) => {
+    let queue = queues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, { connection: redisOptions, prefix });
+      queue.on('error', () => {});
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+  const redis = () => {
+    if (client === undefined) {
+      client = new Redis(redisOptions);
+      client.on('error', () => {});
+    }
+    return client;
+  };
+  /** Sets an alias's cluster-wide limits on its queue (BullMQ keeps them in the queue's meta key). */
+  const restoreLimits = async (alias: string) => {
+    const limits = limitsOf(alias);
+    const queue = queueOf(queueNameOf(alias));
+    if (limits.concurrency !== undefined) await queue.setGlobalConcurrency(limits.concurrency);
+    if (limits.requestsPerMinute !== undefined) {
+      await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
+    }
+  };
+  const context = {
+    providers,
+    blobStore,
+    prefix,
+    redis,
+    flowProducer,
+    queueOf,
+    events,
+    cache: options.cache,
+    attemptsOf: (alias: string) => (limitsOf(alias).maxRetries ?? 2) + 1,
+    restoreLimits,
+    removeOnComplete: options.retention?.removeOnComplete ?? true,
+    removeOnFail: options.retention?.removeOnFail ?? { age: 86_400, count: 1000 },
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
+  };
+
+  const toComposition = (input: RenderInput, variables: PlanOptions['variables']): Composition =>
+    typeof input === 'string'
+      ? parseLayerNotation(input, variables === undefined ? undefined : { variables })
+      : validateComposition(input);
+
+  async function render(
+    input: RenderInput,
+    renderOptions: RenderOptions = {},
+  ): Promise<RenderResult> {
+    parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
+    if (closed) throw new LayerloomError('runner_closed', 'The queue runner is closed');
+    const userSignal = renderOptions.signal;
+    if (userSignal?.aborted) throw AbortError.fromSignal(userSignal, 'The render');
+    const startedAt = Date.now();
+    const plan = planRender(toComposition(input, renderOptions.variables), { providers });
+    const planMs = Date.now() - startedAt;
+    const signal =
+      userSignal === undefined ? closing.signal : AbortSignal.any([userSignal, closing.signal]);
+    return runFlow(context, {
+      plan,
+      startedAt,
+      planMs,
+      signal,
+      onEvent: renderOptions.onEvent,
+      onLayerError: renderOptions.onLayerError ?? options.onLayerError ?? 'fail',
+      cachePolicy: renderOptions.cache ?? options.cachePolicy ?? 'seeded',
+      priority: renderOptions.priority ?? 0,
     });
-  } catch (error) {
-    void executor.close();
-    throw error;
   }
+
   return {
-    executor,
-    plan: loom.plan,
-    render: loom.render,
-    stream: loom.stream,
-    renderMany: loom.renderMany,
-    close: () => executor.close(),
+    async plan(input, planOptions = {}) {
+      parseWithSchema(planOptionsSchema, planOptions, 'plan options');
+      return planRender(toComposition(input, planOptions.variables), { providers });
+    },
+    render,
+    stream(input, renderOptions = {}) {
+      parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
+      const { onEvent, signal, ...rest } = renderOptions;
+      return streamEvents(
+        (handler, streamSignal) =>
+          render(input, {
+            ...rest,
+            signal: streamSignal,
+            onEvent: (event) => {
+              onEvent?.(event);
+              handler(event);
+            },
+          }),
+        signal,
+      );
+    },
+    renderMany(inputs, manyOptions = {}) {
+      parseWithSchema(renderManyOptionsSchema, manyOptions, 'renderMany options');
+      const isIterable =
+        typeof inputs === 'object' &&
+        inputs !== null &&
+        (Symbol.iterator in inputs || Symbol.asyncIterator in inputs);
+      if (!isIterable) {
+        throw ValidationError.field(
+          ['inputs'],
+          'Expected `inputs` to be an iterable or async iterable of compositions or `.loom` texts (a single text goes to `render`)',
+          'renderMany inputs',
+        );
+      }
+      const { concurrency, onEvent, signal, ...rest } = manyOptions;
+      return renderManyWith(
+        (input, index, itemSignal) =>
+          render(input, {
+            ...rest,
+            signal: itemSignal,
+            ...(onEvent === undefined
+              ? {}
+              : { onEvent: (event: RenderEvent) => onEvent(event, index) }),
+          }),
+        inputs,
+        concurrency ?? 4,
+        signal,
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      closing.abort(new AbortError('The queue runner was closed'));
+      await events.close();
+      await Promise.allSettled([
+        flowProducer.close(),
+        ...[...queues.values()].map((queue) => queue.close()),
+      ]);
+      if (client !== undefined) await client.quit().catch(() => client?.disconnect());
+    },
   };
 }

@@ -1,19 +1,25 @@
 export type { BlobEntry, BlobStore } from './blob-store.js';
 export {
-  createQueueExecutor,
-  type QueueExecutor,
-  type QueueExecutorOptions,
-  queueExecutorOptionsSchema,
-} from './create-queue-executor.js';
-export {
   createQueueRunner,
   type QueueRunner,
   type QueueRunnerOptions,
   queueRunnerOptionsSchema,
 } from './create-queue-runner.js';
 export { assertBlobKey, type FileBlobStore, fileBlobStore } from './file-blob-store.js';
+export type {
+  BlobReference,
+  ComposeJobData,
+  ComposeJobLayer,
+  CompositeRecord,
+  StepJobCandidate,
+  StepJobData,
+  StepJobProgress,
+  StepJobRequest,
+  StepJobReturn,
+  StepOutcomeRecord,
+} from './flow-job.js';
 export { deserializeJobError, serializeJobError } from './job-error.js';
-export { queueNameOf } from './queue-names.js';
+export { composeQueueName, queueNameOf } from './queue-names.js';
 export type { JobRetention, QueueConnectionOptions, RetentionRule } from './queue-options.js';
 export { type RedisConnection, toRedisOptions } from './redis-connection.js';
 export {
@@ -22,13 +28,6 @@ export {
   startWorker,
   startWorkerOptionsSchema,
 } from './start-worker.js';
-export type {
-  BlobReference,
-  StepJobData,
-  StepJobProgress,
-  StepJobRequest,
-  StepJobResult,
-} from './step-job.js';
 export {
   type SweepBlobStoreOptions,
   type SweepBlobStoreResult,

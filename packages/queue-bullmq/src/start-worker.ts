@@ -1,29 +1,22 @@
 import {
-  AbortError,
-  describeFailure,
+  type Compositor,
   expected,
-  type ImageResult,
   isLayerloomError,
-  isRateLimitError,
-  isRetryableError,
-  LayerloomError,
   type Provider,
   parseWithSchema,
   type QueueLimits,
   queueLimitsSchema,
   type RetryOptions,
-  retryDelayMs,
   retryOptionsSchema,
-  TimeoutError,
 } from '@layerloom/core';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { readBlobImage, writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
 import { fileBlobStore } from './file-blob-store.js';
+import type { StepJobCandidate, StepJobData } from './flow-job.js';
 import { serializeJobError } from './job-error.js';
-import { cancelChannelOf, cancelKeyOf, queueNameOf } from './queue-names.js';
+import { cancelChannelOf, cancelKeyOf, composeQueueName, queueNameOf } from './queue-names.js';
 import {
   connectionShape,
   limitsSchema,
@@ -31,18 +24,18 @@ import {
   type QueueConnectionOptions,
 } from './queue-options.js';
 import { toRedisOptions } from './redis-connection.js';
-import {
-  type StepJobData,
-  type StepJobProgress,
-  type StepJobResult,
-  stepJobDataSchema,
-  stepJobResultSchema,
-} from './step-job.js';
+import { runComposeJob } from './run-compose-job.js';
+import { AttemptFailure, runStepJob } from './run-step-job.js';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions extends QueueConnectionOptions {
   /** Providers by alias, as on the submitting side; this process serves every alias listed. */
   readonly providers: Readonly<Record<string, Provider>>;
+  /**
+   * Blends a composition's painted layers: every worker also serves the compose queue, so
+   * compositing runs on workers (e.g. `createCompositor()` from `@layerloom/compositor`).
+   */
+  readonly compositor: Compositor;
   /**
    * Limits per alias. `concurrency` and `requestsPerMinute` are set on the alias's queue and hold
    * across every worker (BullMQ global concurrency and global rate limit, a fixed 60 s window);
@@ -51,7 +44,10 @@ export interface StartWorkerOptions extends QueueConnectionOptions {
   readonly limits?: Readonly<Record<string, QueueLimits>>;
   /** Limits of aliases without an entry in `limits`. @default {} */
   readonly defaultLimits?: QueueLimits;
-  /** Jobs of one alias this process runs at once. @default the alias's `concurrency`, else 4 */
+  /**
+   * Jobs of one alias this process runs at once, and compose jobs it runs at once.
+   * @default the alias's `concurrency`, else 4 (compose: 4)
+   */
   readonly concurrency?: number;
   /** Retry delays (`baseDelayMs`, `maxDelayMs`, `maxRetryAfterMs`); no retry budget on queues. */
   readonly retry?: RetryOptions;
@@ -71,6 +67,8 @@ export interface QueueWorker {
   readonly aliases: readonly string[];
   /** Provider calls this worker made (checkpoint hits excluded). */
   readonly providerCalls: number;
+  /** Composites this worker made. */
+  readonly composites: number;
   /**
    * Stops taking jobs and closes every connection.
    *
@@ -96,6 +94,15 @@ export const startWorkerOptionsSchema = z.strictObject(
         (value) => Object.keys(value).length > 0,
         expected('an object of at least one provider'),
       ),
+    compositor: z.object(
+      {
+        composite: z.custom<(...parameters: never[]) => unknown>(
+          (value) => typeof value === 'function',
+          expected('a function'),
+        ),
+      },
+      expected('a compositor `{ composite }` (e.g. `createCompositor()`)'),
+    ),
     limits: limitsSchema.optional(),
     defaultLimits: queueLimitsSchema.optional(),
     concurrency: positiveInteger('an integer from 1 to 1000', 1000).optional(),
@@ -121,29 +128,34 @@ export const startWorkerOptionsSchema = z.strictObject(
   expected('worker options'),
 );
 
-/** An attempt's failure as BullMQ sees it: the serialised error, and the backoff before the next try. */
-class AttemptFailure extends Error {
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-    this.name = 'AttemptFailure';
-  }
-}
+/** How long a job whose input is not in the blob store yet waits before it looks again. */
+const inputPollMs = 200;
 
 /**
- * Starts a worker: for every alias in `providers`, a BullMQ worker on the alias's queue that
- * makes the provider calls submitted by `createQueueRunner` / `createQueueExecutor`. Inputs and
- * results go through the blob store; each job writes a checkpoint before it completes, so a
- * re-run of the job (after a crash) makes no second paid call. Retries follow the core policy
- * (retryable errors, `retryAfterMs`, full-jitter backoff); a 429 rate-limits the alias's queue
- * on every worker; non-retryable errors fail the job at once (`UnrecoverableError`);
- * cancellations published by the submitter abort running calls.
+ * Starts a worker process's share of distributed rendering: one BullMQ worker per provider
+ * alias (queue `layers-<alias>`: the layer and style jobs of every composition's flow) and one
+ * on the compose queue (compositing, with `compositor`). The limits of each alias are set on
+ * its queue, so they hold across every worker (and set again whenever the worker reconnects to
+ * Redis: a restart without persistence forgets them). A provider is called only while the
+ * worker still holds the job's lock. Inputs and results go through the blob store;
+ * each job records its outcome before it completes, so a re-run of the job (after a crash)
+ * makes no second paid call. Retries follow the core policy (retryable errors,
+ * `retryAfterMs`, full-jitter backoff); a 429 rate-limits the alias's queue on every worker;
+ * a step that fails for good moves to its next candidate, is skipped, or fails its flow
+ * (`UnrecoverableError`); cancellations published by the submitter abort running jobs.
  *
- * @param options - connection, providers, limits, concurrency, stall detection.
+ * @param options - connection, providers, compositor, limits, concurrency, stall detection.
  * @returns the worker, once connected; `close()` it on shutdown.
  * @throws ValidationError naming the bad option.
+ *
+ * @example
+ * const worker = await startWorker({
+ *   connection: 'redis://redis:6379',
+ *   blobStore: fileBlobStore('/mnt/shared/layerloom-blobs'),
+ *   providers: { A: openai.image('gpt-image-1') },
+ *   compositor: createCompositor(),
+ *   limits: { A: { concurrency: 2, requestsPerMinute: 50 } },
+ * });
  */
 export async function startWorker(options: StartWorkerOptions): Promise<QueueWorker> {
   parseWithSchema(startWorkerOptionsSchema, options, 'worker options');
@@ -159,25 +171,36 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const aliases = Object.keys(options.providers);
   const limitsOf = (alias: string): QueueLimits =>
     options.limits?.[alias] ?? options.defaultLimits ?? {};
-  const lockDurationMs = options.lockDurationMs ?? 30_000;
   const commands = new Redis(redisOptions);
   commands.on('error', () => {});
   const subscriber = new Redis(redisOptions);
   subscriber.on('error', () => {});
   const workers: Worker[] = [];
+  const active = new Set<string>();
+  const otherQueues = new Map<string, Queue>();
   let providerCalls = 0;
+  let composites = 0;
 
-  /** Sets the cluster-wide limits, which BullMQ keeps in each queue's meta key in Redis. */
+  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  let closing = false;
+
+  /**
+   * Sets each alias's cluster-wide limits on its queue. BullMQ keeps them in the queue's meta key
+   * in Redis, which a restart without persistence empties.
+   */
   const applyLimits = async () => {
-    const queues = aliases.map((alias) => {
+    const limited = aliases.filter((alias) => {
+      const limits = limitsOf(alias);
+      return limits.concurrency !== undefined || limits.requestsPerMinute !== undefined;
+    });
+    const queues = limited.map((alias) => {
       const queue = new Queue(queueNameOf(alias), { connection: redisOptions, prefix });
       queue.on('error', () => {});
-      return queue;
+      return { alias, queue };
     });
     try {
       await Promise.all(
-        aliases.map(async (alias, index) => {
-          const queue = queues[index]!;
+        queues.map(async ({ alias, queue }) => {
           const limits = limitsOf(alias);
           if (limits.concurrency !== undefined) {
             await queue.setGlobalConcurrency(limits.concurrency);
@@ -188,204 +211,151 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
         }),
       );
     } finally {
-      await Promise.allSettled(queues.map((queue) => queue.close()));
+      await Promise.allSettled(queues.map(({ queue }) => queue.close()));
     }
   };
   await applyLimits();
-  let closing = false;
-  // A Redis restarted without persistence has forgotten them: set them again on every reconnect.
+  // Set them again whenever this process (re)connects to Redis: after a restart, a failover.
   commands.on('ready', () => {
     if (!closing) applyLimits().catch(() => {});
   });
 
-  const progress = (job: Job, message: StepJobProgress) =>
-    job.updateProgress(message as unknown as object).catch(() => {});
+  const isCancelled = async (flowId: string) =>
+    (await commands.exists(cancelKeyOf(prefix, flowId))) === 1;
 
-  async function process(
-    alias: string,
-    provider: Provider,
-    worker: () => Worker,
-    job: Job,
-    token: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<StepJobResult> {
-    const parsed = stepJobDataSchema.safeParse(job.data);
-    const fail = (error: LayerloomError): never => {
-      throw new UnrecoverableError(serializeJobError(error));
-    };
-    if (!parsed.success) {
-      return fail(
-        new LayerloomError('queue_bad_job', `Job ${job.id} on "${alias}" has no valid step data`),
-      );
+  const queueOf = (name: string) => {
+    let queue = otherQueues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, { connection: redisOptions, prefix });
+      queue.on('error', () => {});
+      otherQueues.set(name, queue);
     }
-    const data = parsed.data as StepJobData;
-    const label =
-      data.kind === 'style'
-        ? `The style pass on "${alias}"`
-        : `Layer "${data.stepId}" on "${alias}"`;
-    if (data.providerId !== provider.id || data.modelId !== provider.modelId) {
-      fail(
-        new LayerloomError(
-          'queue_provider_mismatch',
-          `${label}: the job was planned for ${data.providerId}/${data.modelId}, this worker has ${provider.id}/${provider.modelId} for "${alias}"`,
-        ),
-      );
+    return queue;
+  };
+
+  /** Whether an ancestor of the job failed or is gone: its flow failed, nobody waits for it. */
+  const flowFailed = async (job: Job) => {
+    let parent = job.parent;
+    for (let depth = 0; parent?.id !== undefined && depth < 256; depth += 1) {
+      if (!parent.queueKey.startsWith(`${prefix}:`)) return false;
+      const queue = queueOf(parent.queueKey.slice(prefix.length + 1));
+      const ancestor: Job | undefined = await queue.getJob(parent.id);
+      if (ancestor === undefined || (await ancestor.getState()) === 'failed') return true;
+      parent = ancestor.parent;
     }
-    if ((await commands.exists(cancelKeyOf(prefix, job.id!))) === 1) {
-      fail(new AbortError(`${label} was cancelled`));
-    }
-    const checkpoint = await blobStore.get(data.resultKey);
-    if (checkpoint !== undefined) {
-      const saved = stepJobResultSchema.safeParse(safeJson(new TextDecoder().decode(checkpoint)));
-      if (saved.success) return { ...(saved.data as StepJobResult), providerCalls: 0 };
-    }
-    const [image, mask] = await Promise.all([
-      data.request.image === undefined
-        ? undefined
-        : readBlobImage(blobStore, data.request.image, label),
-      data.request.mask === undefined
-        ? undefined
-        : readBlobImage(blobStore, data.request.mask, label),
-    ]);
-    const attempt = job.attemptsMade + 1;
-    await progress(job, { type: 'start', attempt });
-    // Call only while holding the job: waiting for Redis (an outage) may have cost this worker
-    // its lock, and the job is then another worker's (or, after a restart without persistence,
-    // queued again by the submitter). Calling anyway would pay twice and break the global limit.
-    if (token !== undefined && (await job.extendLock(token, lockDurationMs)) !== 1) {
-      throw new AttemptFailure(
-        serializeJobError(
-          new LayerloomError('queue_lock_lost', `${label}: the worker lost the job's lock`),
-        ),
-        0,
-      );
-    }
-    const timeoutMs = limitsOf(alias).timeoutMs;
-    const controller = new AbortController();
-    const onCancel = () => controller.abort(new AbortError(`${label} was cancelled`));
-    if (signal?.aborted) onCancel();
-    signal?.addEventListener('abort', onCancel, { once: true });
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(
-            () =>
-              controller.abort(
-                new TimeoutError(`${label} took longer than ${timeoutMs} ms`, timeoutMs),
-              ),
-            timeoutMs,
-          );
-    let lastProgressAt = 0;
-    let result: ImageResult;
+    return false;
+  };
+
+  /** Queues a step's next candidate as a sibling: same parent, so the flow waits for it. */
+  const forward = async (job: Job, next: StepJobCandidate, jobId: string, data: StepJobData) => {
+    const queue = queueOf(queueNameOf(next.alias));
+    const parent = job.parent;
+    await queue.add(job.name, data, {
+      jobId,
+      attempts: next.attempts,
+      backoff: { type: 'layerloom' },
+      ...(job.opts.priority === undefined ? {} : { priority: job.opts.priority }),
+      ...(job.opts.removeOnComplete === undefined
+        ? {}
+        : { removeOnComplete: job.opts.removeOnComplete }),
+      ...(job.opts.removeOnFail === undefined ? {} : { removeOnFail: job.opts.removeOnFail }),
+      ...(parent?.id === undefined
+        ? {}
+        : { parent: { id: parent.id, queue: parent.queueKey }, failParentOnFailure: true }),
+    });
+  };
+
+  /** Runs a job, known to cancellations; a Layerloom error (a blob store failure…) is retried. */
+  const tracked = async <T>(job: Job, run: () => Promise<T>): Promise<T> => {
+    const id = job.id ?? '';
+    active.add(id);
     try {
-      providerCalls += 1;
-      result = await provider.generate({
-        prompt: data.request.prompt,
-        width: data.request.width,
-        height: data.request.height,
-        ...(data.request.negativePrompt === undefined
-          ? {}
-          : { negativePrompt: data.request.negativePrompt }),
-        ...(data.request.seed === undefined ? {} : { seed: data.request.seed }),
-        ...(data.request.transparent === undefined
-          ? {}
-          : { transparent: data.request.transparent }),
-        ...(data.request.strength === undefined ? {} : { strength: data.request.strength }),
-        ...(data.request.options === undefined ? {} : { options: data.request.options }),
-        ...(image === undefined ? {} : { image }),
-        ...(mask === undefined ? {} : { mask }),
-        signal: controller.signal,
-        onProgress: (update) => {
-          const now = Date.now();
-          // Progress goes through Redis: at most a few messages a second, never the preview bytes.
-          if (now - lastProgressAt < 250) return;
-          lastProgressAt = now;
-          void progress(job, {
-            type: 'progress',
-            attempt,
-            ...(typeof update?.fraction === 'number' ? { fraction: update.fraction } : {}),
-            ...(typeof update?.etaMs === 'number' ? { etaMs: update.etaMs } : {}),
-          });
-        },
-      });
-    } catch (thrown) {
-      const error: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
-      if (isLayerloomError(error) && error.code === 'aborted') fail(error);
-      const failure = isLayerloomError(error)
-        ? error
-        : new LayerloomError(
-            'provider_unexpected_error',
-            `Provider "${alias}" (${provider.id}/${provider.modelId}) threw ${error instanceof Error ? `an unexpected ${error.name}` : 'a non-error value'}`,
-          );
-      const attempts = job.opts.attempts ?? 1;
-      if (!isRetryableError(failure)) fail(failure);
-      const delayMs = retryDelayMs(failure, attempt, delays, random);
-      if (isRateLimitError(failure)) {
-        // Pauses this alias's queue for every worker, as the in-process scheduler pauses its queue.
-        await worker()
-          .rateLimit(Math.max(delayMs, 1))
-          .catch(() => {});
+      return await run();
+    } catch (error) {
+      // BullMQ's own signals and classified failures pass; other Layerloom errors keep their
+      // serialised summary as the failed reason (the submitter rebuilds them).
+      if (isLayerloomError(error)) {
+        throw new AttemptFailure(serializeJobError(error), delays.baseDelayMs);
       }
-      if (attempt < attempts) {
-        await progress(job, {
-          type: 'retry',
-          attempt,
-          delayMs,
-          reason: describeFailure(failure),
-          error: serializeJobError(failure),
-        });
-      }
-      throw new AttemptFailure(serializeJobError(failure), delayMs);
+      throw error;
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCancel);
+      active.delete(id);
     }
-    const reference = await writeBlobImage(blobStore, result.image);
-    const saved: StepJobResult = {
-      image: reference,
-      ...(typeof result.seed === 'number' ? { seed: result.seed } : {}),
-      ...(typeof result.revisedPrompt === 'string' ? { revisedPrompt: result.revisedPrompt } : {}),
-      ...(result.usage === undefined ? {} : { usage: { ...result.usage } }),
-      ...(typeof result.costUsd === 'number' ? { costUsd: result.costUsd } : {}),
-      ...(typeof result.requestId === 'string' ? { requestId: result.requestId } : {}),
-      warnings: Array.isArray(result.warnings)
-        ? result.warnings.filter((warning): warning is string => typeof warning === 'string')
-        : [],
-      providerCalls: 1,
-    };
-    await blobStore.put(data.resultKey, new TextEncoder().encode(JSON.stringify(saved)));
-    return saved;
-  }
+  };
+
+  const workerOptions = (concurrency: number) => ({
+    connection: redisOptions,
+    prefix,
+    concurrency,
+    ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+    ...(options.stalledIntervalMs === undefined
+      ? {}
+      : { stalledInterval: options.stalledIntervalMs }),
+    ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
+    settings: {
+      backoffStrategy: (_attemptsMade: number, _type?: string, error?: Error) =>
+        error instanceof AttemptFailure ? error.delayMs : delays.baseDelayMs,
+    },
+  });
 
   for (const alias of aliases) {
     const provider = options.providers[alias]!;
     const limits = limitsOf(alias);
     const worker: Worker = new Worker(
       queueNameOf(alias),
-      (job, token, signal) => process(alias, provider, () => worker, job, token, signal),
-      {
-        connection: redisOptions,
-        prefix,
-        concurrency: options.concurrency ?? limits.concurrency ?? 4,
-        ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
-        ...(options.stalledIntervalMs === undefined
-          ? {}
-          : { stalledInterval: options.stalledIntervalMs }),
-        ...(options.maxStalledCount === undefined
-          ? {}
-          : { maxStalledCount: options.maxStalledCount }),
-        settings: {
-          backoffStrategy: (_attemptsMade, _type, error) =>
-            error instanceof AttemptFailure ? error.delayMs : delays.baseDelayMs,
-        },
-      },
+      (job, token, signal) =>
+        tracked(job, () =>
+          runStepJob(
+            {
+              blobStore,
+              isCancelled,
+              flowFailed,
+              forward,
+              rateLimit: (delayMs) => worker.rateLimit(delayMs),
+              delays,
+              random,
+              timeoutMs: limits.timeoutMs,
+              lockDurationMs,
+              inputPollMs,
+              onProviderCall: () => {
+                providerCalls += 1;
+              },
+            },
+            alias,
+            provider,
+            job,
+            token,
+            signal,
+          ),
+        ),
+      workerOptions(options.concurrency ?? limits.concurrency ?? 4),
     );
     worker.on('error', () => {});
     workers.push(worker);
   }
+  const composer = new Worker(
+    composeQueueName,
+    (job, token, signal) =>
+      tracked(job, async () => {
+        const record = await runComposeJob(
+          { blobStore, compositor: options.compositor, isCancelled, inputPollMs },
+          job,
+          token,
+          signal,
+        );
+        composites += 1;
+        return record;
+      }),
+    workerOptions(options.concurrency ?? 4),
+  );
+  composer.on('error', () => {});
+  workers.push(composer);
 
-  subscriber.on('message', (_channel: string, jobId: string) => {
-    for (const worker of workers) worker.cancelJob(jobId, 'cancelled');
+  subscriber.on('message', (_channel: string, flowId: string) => {
+    for (const jobId of active) {
+      if (!jobId.startsWith(`${flowId}.`)) continue;
+      for (const worker of workers) worker.cancelJob(jobId, 'cancelled');
+    }
   });
   await subscriber.subscribe(cancelChannelOf(prefix));
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
@@ -395,18 +365,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     get providerCalls() {
       return providerCalls;
     },
+    get composites() {
+      return composites;
+    },
     async close(closeOptions = {}) {
       closing = true;
       await Promise.allSettled(workers.map((worker) => worker.close(closeOptions.force === true)));
+      await Promise.allSettled([...otherQueues.values()].map((queue) => queue.close()));
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -12,7 +12,7 @@ export interface SweepBlobStoreOptions {
    * layer to be re-usable (checkpoints are the queue's cross-render cache). @default 7 days
    */
   readonly olderThanMs?: number;
-  /** Key prefixes to sweep. @default ['images/', 'results/'] */
+  /** Key prefixes to sweep. @default ['images/', 'results/', 'flows/'] */
   readonly prefixes?: readonly string[];
   /** The current time, ms since the epoch (for tests). @default Date.now() */
   readonly now?: number;
@@ -81,7 +81,7 @@ export async function sweepBlobStore(
   let deleted = 0;
   let deletedBytes = 0;
   let kept = 0;
-  for (const prefix of parsed.prefixes ?? ['images/', 'results/']) {
+  for (const prefix of parsed.prefixes ?? ['images/', 'results/', 'flows/']) {
     for (const entry of await store.list(prefix)) {
       if (entry.modifiedAt >= cutoff) {
         kept += 1;

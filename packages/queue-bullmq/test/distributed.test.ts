@@ -2,8 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Composition } from '@layerloom/core';
-import { createRecordingCompositor } from '@layerloom/core/testing';
-import { createQueueRunner, fileBlobStore, type QueueRunner } from '@layerloom/queue-bullmq';
+import {
+  createQueueRunner,
+  fileBlobStore,
+  type QueueRunner,
+  toRedisOptions,
+} from '@layerloom/queue-bullmq';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFakeHttpProvider,
@@ -68,11 +73,10 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
       prefix,
       blobStore: fileBlobStore(blobDirectory),
       providers,
-      compositor: createRecordingCompositor(),
       limits,
       pollIntervalMs: 500,
     });
-    return { runner, spawned };
+    return { runner, spawned, prefix };
   }
 
   it('holds a per-provider concurrency limit across 2 workers (counted at the provider)', async () => {
@@ -105,15 +109,17 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
       const renders = Array.from({ length: 3 }, (_, index) =>
         runner.render(layersOf(index, 'kill')),
       );
-      // Both workers hold jobs (4 slots each, 9 layers): kill one while its calls are in flight.
+      // One worker runs at most 7 of the 9 layers at once (3 on A, 4 on B): with 8 in flight,
+      // both hold calls. Kill one while its calls are in flight.
       await expect
         .poll(() => (fake.stats().inFlight.a ?? 0) + (fake.stats().inFlight.b ?? 0), {
           timeout: 5000,
           interval: 20,
         })
-        .toBeGreaterThanOrEqual(6);
-      const finishedBefore = { ...fake.stats().prompts };
+        .toBeGreaterThanOrEqual(8);
       await spawned[0]!.kill();
+      // Calls started before the kill (the dead worker may start one more up to its last moment).
+      const startedBeforeKill = { ...fake.stats().prompts };
       const results = await Promise.all(renders);
       expect(results.map((result) => result.layers.length)).toEqual([3, 3, 3]);
       const prompts = fake.stats().prompts;
@@ -122,7 +128,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
       expect(Object.values(prompts).some((calls) => calls === 2)).toBe(true);
       // …and a layer re-ran only when its first call was cut off by the kill.
       for (const [prompt, calls] of Object.entries(prompts)) {
-        expect(calls, prompt).toBeLessThanOrEqual((finishedBefore[prompt] ?? 0) + 1);
+        expect(calls, prompt).toBeLessThanOrEqual((startedBeforeKill[prompt] ?? 0) + 1);
       }
     } finally {
       await runner.close();
@@ -131,10 +137,16 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
   });
 
   it('cancels a composition across worker processes', async () => {
-    const { runner, spawned } = await setup(2, 5000, {});
+    const { runner, spawned, prefix } = await setup(2, 5000, {});
+    const queues = ['layers-A', 'layers-B', 'compose'].map(
+      (name) => new Queue(name, { connection: toRedisOptions(redis.url), prefix }),
+    );
     try {
       const controller = new AbortController();
-      const pending = runner.render(layersOf(0, 'cancel'), { signal: controller.signal });
+      const pending = runner.render(
+        { ...layersOf(0, 'cancel'), style: { prompt: 'cancel-style', provider: 'A' } },
+        { signal: controller.signal },
+      );
       pending.catch(() => {});
       await expect
         .poll(() => (fake.stats().inFlight.a ?? 0) + (fake.stats().inFlight.b ?? 0), {
@@ -150,7 +162,25 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
           interval: 20,
         })
         .toBe(0);
+      // The whole flow ended: no job of it waits, runs or waits for children any more.
+      const left = async () => {
+        let total = 0;
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts(
+            'waiting',
+            'waiting-children',
+            'delayed',
+            'active',
+            'prioritized',
+          );
+          total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+        }
+        return total;
+      };
+      await expect.poll(left, { timeout: 3000, interval: 50 }).toBe(0);
+      expect(fake.stats().prompts['cancel-style']).toBeUndefined();
     } finally {
+      await Promise.all(queues.map((queue) => queue.close()));
       await runner.close();
       await Promise.all(spawned.map((worker) => worker.stop()));
     }

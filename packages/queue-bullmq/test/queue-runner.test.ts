@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCompositor } from '@layerloom/compositor';
 import { type Composition, isLayerloomError, type RenderEvent } from '@layerloom/core';
 import { createMockProvider, createRecordingCompositor } from '@layerloom/core/testing';
 import {
@@ -46,7 +47,6 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
     run += 1;
     const prefix = `t${process.pid}r${run}`;
     const blobStore = fileBlobStore(join(directory, prefix));
-    const compositor = createRecordingCompositor();
     const limits = {
       A: { maxRetries: extra.maxRetries ?? 2 },
       B: { maxRetries: extra.maxRetries ?? 2 },
@@ -56,6 +56,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       prefix,
       blobStore,
       providers,
+      compositor: createCompositor(),
       limits,
       retry: { baseDelayMs: 20, maxDelayMs: 50 },
     });
@@ -64,7 +65,6 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       prefix,
       blobStore,
       providers,
-      compositor,
       limits,
       pollIntervalMs: 500,
     });
@@ -72,13 +72,13 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       await runner.close();
       await worker.close({ force: true });
     };
-    return { prefix, runner, worker, compositor, close };
+    return { prefix, runner, worker, blobStore, close };
   }
 
   it('renders 3 layers on 2 providers plus a style pass, relaying the events', async () => {
     const A = createMockProvider({ id: 'mock-a', latencyMs: 20 });
     const B = createMockProvider({ id: 'mock-b', latencyMs: 20 });
-    const { prefix, runner, compositor, close } = await setup({ A, B });
+    const { prefix, runner, worker, close } = await setup({ A, B });
     try {
       const events: RenderEvent[] = [];
       const result = await runner.render(composition, { onEvent: (event) => events.push(event) });
@@ -86,7 +86,8 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       expect(result.style?.provider).toBe('B');
       expect(A.calls).toBe(2);
       expect(B.calls).toBe(2);
-      expect(compositor.calls).toHaveLength(1);
+      // The runner has no compositor: the worker composited.
+      expect(worker.composites).toBe(1);
       const types = events.map((event) => event.type);
       expect(types[0]).toBe('plan');
       expect(types.at(-1)).toBe('done');
@@ -103,7 +104,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       try {
         const keys = await client.keys(`${prefix}:*`);
         // Completed jobs are removed: no job hash is left behind.
-        expect(keys.filter((key) => /:layers-[AB]:[0-9a-f]{64}$/.test(key))).toEqual([]);
+        expect(keys.filter((key) => /:(layers-[AB]|compose):[0-9a-f]{40}\./.test(key))).toEqual([]);
       } finally {
         client.disconnect();
       }

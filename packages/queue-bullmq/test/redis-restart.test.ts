@@ -32,8 +32,8 @@ import {
 const compositions = 10;
 const layersPerComposition = 4;
 const latencyMs = 300;
-/** Longer than the workers' lock (1000 ms in worker-entry.ts): every lock held at the stop expires. */
-const downtimeMs = 1500;
+/** Longer than the workers' lock (2000 ms in worker-entry.ts): every lock held at the stop expires. */
+const downtimeMs = 2500;
 /** Cluster-wide calls in flight per provider: below the 2 workers × 2 slots they have. */
 const limits = { A: { concurrency: 3 }, B: { concurrency: 3 } };
 
@@ -148,8 +148,9 @@ describe.skipIf(redisServerUnavailableReason() !== undefined)(
       const client = new Redis(redis.url);
       let jobKeys: string[];
       try {
+        // Flow job ids: `<40 hex flow id>.<C | S.n | L.<layer>.n>`.
         jobKeys = (await client.keys(`${prefix}:*`)).filter((key) =>
-          /:[0-9a-f]{64}(:.*)?$/.test(key),
+          /:[0-9a-f]{40}\.(?:C|S\.\d+|L\.[A-Za-z0-9_-]+\.\d+)(:.*)?$/.test(key),
         );
       } finally {
         client.disconnect();
@@ -218,6 +219,7 @@ describe.skipIf(redisServerUnavailableReason() !== undefined)(
         prefix,
         blobStore: fileBlobStore(join(directory, prefix)),
         providers: { A: createFakeHttpProvider(fake.url, 'a', latencyMs) },
+        compositor: createRecordingCompositor(),
         limits: { A: { concurrency: 3, requestsPerMinute: 600 } },
       });
       const queue = new Queue(queueNameOf('A'), { connection: toRedisOptions(redis.url), prefix });

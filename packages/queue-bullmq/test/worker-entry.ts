@@ -1,5 +1,6 @@
 // A worker process for the distributed tests and the bench: configured through environment
 // variables, prints `ready` once connected, closes on SIGTERM.
+import { createCompositor } from '@layerloom/compositor';
 import { fileBlobStore, startWorker } from '@layerloom/queue-bullmq';
 import { createFakeHttpProvider } from './fake-provider-server.js';
 
@@ -26,9 +27,12 @@ const worker = await startWorker({
   prefix: config.prefix,
   blobStore: fileBlobStore(config.blobDirectory),
   providers,
+  compositor: createCompositor(),
   ...(config.limits === undefined ? {} : { limits: config.limits }),
   ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-  lockDurationMs: 1000,
+  // Short enough to recover a killed worker's jobs quickly, long enough that a busy machine
+  // (parallel test files on 2 cores) renews its locks in time.
+  lockDurationMs: 2000,
   stalledIntervalMs: 500,
   maxStalledCount: 2,
   retry: { baseDelayMs: 50, maxDelayMs: 200 },

@@ -1,3 +1,8 @@
+export {
+  buildManifest,
+  type ManifestInput,
+  type ManifestStepInput,
+} from './build-manifest.js';
 export { createLoom, type Loom } from './create-loom.js';
 export type {
   CachePolicy,
@@ -8,7 +13,13 @@ export type {
   RenderOptions,
   StepErrorPolicy,
 } from './loom-options.js';
-export type { RenderInput } from './render-many.js';
+export {
+  planOptionsSchema,
+  renderManyOptionsSchema,
+  renderOptionsSchema,
+} from './loom-options.js';
+export { type PlanContext, planRender } from './plan-render.js';
+export { type RenderInput, renderManyWith } from './render-many.js';
 export {
   createSchedulerExecutor,
   type StepExecutor,
@@ -16,3 +27,4 @@ export {
   type StepOutcome,
   type StepTask,
 } from './step-executor.js';
+export { streamEvents } from './stream-events.js';
