@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compositeRasters } from '../composite-rasters.js';
 import { compositeRastersSync } from '../composite-rasters-sync.js';
 import type { Raster } from '../raster.js';
+import { bandInput } from './band-input.js';
 import { BandWorkerPool, bandWorkerSource, sharedBandWorkerPool } from './band-worker-pool.js';
+import { compositeBand, compositeBandSource } from './composite-band.js';
 import { compositePrepared } from './composite-prepared.js';
 import { planBands, rowCosts } from './plan-bands.js';
 import { prepareComposite } from './prepare-composite.js';
@@ -49,6 +51,25 @@ describe('worker threads', () => {
     });
     expect(pool.available).toBe(true);
     expect(result.data).toEqual(expected);
+  });
+
+  it('get the compiled WebAssembly kernel, and run it when asked to', async () => {
+    // The entry point checks what the kernel was given, then runs it.
+    const checked = (wanted: boolean) =>
+      `${compositeBandSource()}
+function checkedBand(task) {
+  if (Boolean(task.wasm) !== ${wanted}) throw new Error('wasm: ' + Boolean(task.wasm));
+  if (task.wasm && typeof task.wasm.normalOpaque !== 'function') throw new Error('no exports');
+  ${compositeBand.name}(task);
+}`;
+    const composite = prepareComposite(base, layers);
+    const band = { rowStart: 0, rowEnd: composite.height };
+    for (const wasm of [true, false]) {
+      const pool = new BandWorkerPool(bandWorkerSource(checked(wasm), 'checkedBand'));
+      pools.push(pool);
+      const output = await pool.run(0, bandInput(composite, band, true), undefined, wasm);
+      expect(output).toEqual(expected);
+    }
   });
 
   it('are used by compositeRasters above the threshold', async () => {

@@ -1,13 +1,18 @@
 import { Worker } from 'node:worker_threads';
+import { BandArena } from './band-arena.js';
 import type { BandInput } from './band-input.js';
 import { compositeBand, compositeBandSource } from './composite-band.js';
+import { compositeKernelModule } from './wasm/composite-kernel-module.js';
+import { instantiateWasmKernel, type WasmModule } from './wasm/wasm-kernel.js';
 
 /**
  * Source of a worker that runs {@link compositeBand}. The worker is built from the kernel's
  * source text rather than from a file, so it runs the same from the TypeScript sources (under
  * vitest or tsx), from the ESM build and from the CommonJS build: there is no worker file to
  * locate next to a bundle, and no loader is needed. (A bundler may rename the functions; their
- * source text and `name` agree whatever it does.)
+ * source text and `name` agree whatever it does.) The WebAssembly kernel comes compiled, as
+ * `workerData.wasmModule` (a `WebAssembly.Module` is cloned to the worker), and is instantiated
+ * on the first band that asks for it.
  *
  * @param kernel - the kernel's source text.
  * @param entry - the name of the kernel function in `kernel`.
@@ -17,17 +22,25 @@ export function bandWorkerSource(
   entry: string = compositeBand.name,
 ): string {
   return `'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 ${kernel}
+${instantiateWasmKernel.toString()}
+const wasmModule = workerData ? workerData.wasmModule : null;
+let wasmKernel = null;
 parentPort.on('message', (message) => {
   const task = message.task;
   try {
-    const output = new Uint8ClampedArray((task.rowEnd - task.rowStart) * task.width * 4);
+    if (message.wasm && wasmModule) {
+      if (wasmKernel === null) wasmKernel = ${instantiateWasmKernel.name}(wasmModule);
+      task.wasm = wasmKernel;
+    }
+    const shared = message.output;
+    const output = shared || new Uint8ClampedArray((task.rowEnd - task.rowStart) * task.width * 4);
     task.output = output;
     task.outputRow = task.rowStart;
     ${entry}(task);
     if (message.progress) Atomics.add(message.progress, 0, 1);
-    parentPort.postMessage({ id: message.id, output }, [output.buffer]);
+    parentPort.postMessage({ id: message.id, output }, shared ? [] : [output.buffer]);
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.stack || error) });
   }
@@ -60,12 +73,23 @@ interface Reply {
 export class BandWorkerPool {
   readonly #source: string;
   readonly #slots: (Slot | undefined)[] = [];
+  readonly #arenas: (BandArena | undefined)[] = [];
   #nextId = 0;
   #broken = false;
 
-  /** @param source - the worker's source, {@link bandWorkerSource} by default. */
-  constructor(source: string = bandWorkerSource()) {
+  readonly #wasmModule: () => WasmModule | null;
+
+  /**
+   * @param source - the worker's source, {@link bandWorkerSource} by default.
+   * @param wasmModule - the compiled WebAssembly kernel given to each worker (or `null`),
+   *   asked for when a worker starts; {@link compositeKernelModule} by default.
+   */
+  constructor(
+    source: string = bandWorkerSource(),
+    wasmModule: () => WasmModule | null = compositeKernelModule,
+  ) {
     this.#source = source;
+    this.#wasmModule = wasmModule;
   }
 
   /** Whether workers can be used (false after one failed to start). */
@@ -80,9 +104,17 @@ export class BandWorkerPool {
    * @param input - the band, with copies of its rows to transfer.
    * @param progress - a shared counter the worker increments (with `Atomics.add`) as soon as
    *   the band is done, so the calling thread can see its progress without an event-loop turn.
+   * @param wasm - run the WebAssembly kernel's loops (when the worker has the module).
+   * @param output - shared memory for the band's RGBA bytes (else the worker allocates them).
    * @returns the band's RGBA bytes.
    */
-  run(index: number, input: BandInput, progress?: Int32Array): Promise<Uint8ClampedArray> {
+  run(
+    index: number,
+    input: BandInput,
+    progress?: Int32Array,
+    wasm = false,
+    output?: Uint8ClampedArray,
+  ): Promise<Uint8ClampedArray> {
     return new Promise((resolve, reject) => {
       let slot: Slot;
       try {
@@ -95,8 +127,32 @@ export class BandWorkerPool {
       const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, task: input.task, progress }, input.transfer);
+      slot.worker.postMessage({ id, task: input.task, progress, wasm, output }, input.transfer);
     });
+  }
+
+  /**
+   * Shared memory reused for the bands of worker `index`, held by one composite at a time: a
+   * new one when another composite holds it. Give it back with {@link releaseArena} once no
+   * band of the composite is running any more.
+   *
+   * @param index - which worker.
+   */
+  claimArena(index: number): BandArena {
+    const arena = this.#arenas[index];
+    if (arena === undefined) return new BandArena();
+    this.#arenas[index] = undefined;
+    return arena;
+  }
+
+  /**
+   * Gives back memory from {@link claimArena}, for later composites.
+   *
+   * @param index - which worker.
+   * @param arena - the memory, which no band is using any more.
+   */
+  releaseArena(index: number, arena: BandArena): void {
+    this.#arenas[index] = arena;
   }
 
   /** Stops every worker; later calls start new ones. */
@@ -108,7 +164,11 @@ export class BandWorkerPool {
   #slot(index: number): Slot {
     const existing = this.#slots[index];
     if (existing) return existing;
-    const worker = new Worker(this.#source, { eval: true, execArgv: [] });
+    const worker = new Worker(this.#source, {
+      eval: true,
+      execArgv: [],
+      workerData: { wasmModule: this.#wasmModule() },
+    });
     const slot: Slot = { worker, pending: new Map() };
     // A worker that fails before its first answer (say its source does not compile here)
     // would fail again: the pool then stops offering workers.

@@ -1,3 +1,6 @@
+import type { WasmKernel } from './wasm/wasm-kernel.js';
+import type { WasmStage } from './wasm/wasm-stage.js';
+
 /** One layer as the kernel sees it: validated, clipped to the band, its blend mode as a code. */
 export interface BandLayer {
   /** RGBA bytes of whole layer rows, starting at layer row {@link BandLayer.dataRow}. */
@@ -40,6 +43,18 @@ export interface BandTask {
   readonly layers: readonly BandLayer[];
   /** Byte order of the machine, for reading pixels as 32-bit words. */
   readonly littleEndian: boolean;
+  /**
+   * The WebAssembly SIMD kernel to run the hot loops with, or `null`/absent for the JavaScript
+   * loops only. Both give the same bytes.
+   */
+  readonly wasm?: WasmKernel | null;
+  /**
+   * With `wasm`: take the float32 fast path on rows over an opaque backdrop whose layers are
+   * all `normal`, `multiply`, `screen` or `soft-light` (within ±1 of the exact result, but not
+   * always the same bytes as the float64 loops). Off, every loop is float64 and the bytes are
+   * the JavaScript kernel's.
+   */
+  readonly wasmFloat32?: boolean;
 }
 
 // The kernel and its helpers below run in worker threads from their source text
@@ -192,6 +207,13 @@ export interface RowState {
   readonly shifts: Int32Array;
   /** Scratch for the non-separable blends. */
   readonly blended: Float64Array;
+  /**
+   * Shortest run of columns worth marking hidden. Shorter ones are left to be blended: a
+   * `normal` pixel with αs = 1 replaces what is below it exactly (co = Cs·1 + 0·cb), so the
+   * result is the same bytes, and the row is not cut into many tiny runs (as a layer with a
+   * few scattered opaque pixels would).
+   */
+  readonly minimumHiddenRun: number;
 }
 
 /**
@@ -233,6 +255,7 @@ export function markHidden(
       x++;
       continue;
     }
+    if (x - runStart < state.minimumHiddenRun) continue;
     starts.fill(level, runStart, x);
     hiddenEnd.fill(x, runStart, x);
     const runs = state.hiddenRuns;
@@ -793,7 +816,9 @@ export function writeRow(
     if (touched[x] === 1) {
       const slot = x << 2;
       const alpha = accumulator[slot + 3]!;
-      if (alpha <= 0) output[outputStart + x] = 0;
+      // Alpha that rounds to 0 gives transparent black: its colour means nothing, and 255 / α
+      // would overflow for a subnormal α (opacity 1e-320, say).
+      if (!(alpha * 255 + 0.5 >= 1)) output[outputStart + x] = 0;
       else {
         // Unpremultiplied and rounded once, here (half up, as the reference's Math.round).
         const scale = 255 / alpha;
@@ -824,6 +849,288 @@ export function writeRow(
   }
 }
 
+// The JavaScript side of the WebAssembly loops (`wasm/composite-kernel.wat`): stage a row's
+// pixels in the kernel's memory, call the loops run by run, copy the row out. They are part of
+// the kernel's source text, so they live here with it (an import would not survive
+// `toString()`).
+
+/**
+ * Whether the WebAssembly kernel blends `mode` (a code of `blendModeCodes`): `normal` and the
+ * separable modes but color-dodge and color-burn (whose edge rules stay in JavaScript), not
+ * the non-separable ones.
+ */
+export function wasmBlendsMode(mode: number): boolean {
+  return mode <= 5 || (mode >= 8 && mode <= 11);
+}
+
+/**
+ * Copies into the stage what the row reads: the backdrop's row, and the span `from`..`to` of
+ * each layer in it (with its mask).
+ */
+export function stageRowWasm(
+  state: RowState,
+  stage: WasmStage,
+  width: number,
+  layerInRow: Uint8Array,
+  spanFrom: Int32Array,
+  spanTo: Int32Array,
+  layerMasks: readonly Uint8Array[],
+  layerHasMask: Uint8Array,
+): void {
+  const words = stage.words;
+  const baseStart = state.baseStart;
+  words.set(state.base.subarray(baseStart, baseStart + width), stage.baseAt >>> 2);
+  for (let level = 0; level < state.count; level++) {
+    if (layerInRow[level] === 0) continue;
+    const offset = state.rowIndex[level]!;
+    const from = spanFrom[level]!;
+    const to = spanTo[level]!;
+    words.set(
+      state.layerWords[level]!.subarray(offset + from, offset + to),
+      ((stage.layersAt >>> 2) + level * stage.stride + from) | 0,
+    );
+    if (layerHasMask[level] === 1) {
+      stage.masks.set(
+        layerMasks[level]!.subarray(offset + from, offset + to),
+        level * stage.stride + from,
+      );
+    }
+  }
+}
+
+/** `markHidden` in WebAssembly, on the staged layer row (see `RowState.hiddenRuns`). */
+export function markHiddenWasm(
+  state: RowState,
+  stage: WasmStage,
+  level: number,
+  hasMask: boolean,
+  from: number,
+  to: number,
+): void {
+  stage.kernel.markHidden(
+    level,
+    stage.layersAt + level * stage.stride * 4,
+    stage.masksAt + level * stage.stride,
+    hasMask ? 1 : 0,
+    stage.startsAt,
+    stage.hiddenEndAt,
+    stage.hiddenRunsAt,
+    from,
+    to,
+    state.count,
+    state.minimumHiddenRun,
+  );
+}
+
+/** Where the stage holds the pixels a run starts from: a hiding layer's row, or the backdrop's. */
+export function stagedSourceAt(state: RowState, stage: WasmStage, start: number): number {
+  return start === state.count ? stage.baseAt : stage.layersAt + start * stage.stride * 4;
+}
+
+/**
+ * `startOpaqueRun` in WebAssembly: fills the accumulator from the run's staged starting pixels
+ * (`start`: a hiding layer, or `state.count` for the backdrop). Returns false as soon as one is
+ * not opaque.
+ */
+export function startOpaqueRunWasm(
+  state: RowState,
+  stage: WasmStage,
+  float32: boolean,
+  start: number,
+  from: number,
+  to: number,
+): boolean {
+  const sourceAt = stagedSourceAt(state, stage, start) + from * 4;
+  const started = float32
+    ? stage.kernel.startOpaque32(sourceAt, stage.accumulatorAt + from * 16, to - from)
+    : stage.kernel.startOpaque(sourceAt, stage.accumulatorAt + from * 32, to - from);
+  if (started === 0) return false;
+  state.touched.fill(1, from, to);
+  return true;
+}
+
+/**
+ * `blendOpaqueRun` (or `applyLayer` over an opaque run) in WebAssembly, for `wasmBlendsMode`,
+ * on the staged layer row.
+ */
+export function blendOpaqueRunWasm(
+  stage: WasmStage,
+  level: number,
+  hasMask: boolean,
+  mode: number,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const kernel = stage.kernel;
+  const layerAt = stage.layersAt + (level * stage.stride + from) * 4;
+  const maskAt = stage.masksAt + level * stage.stride + from;
+  const masked = hasMask ? 1 : 0;
+  const accumulatorAt = stage.accumulatorAt + from * 32;
+  const count = to - from;
+  if (mode === 0) kernel.normalOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  else if (mode === 1) {
+    kernel.multiplyOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  } else if (mode === 2) {
+    kernel.screenOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  } else if (mode === 9) {
+    kernel.softLightOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  } else {
+    kernel.separableOpaque(mode, layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  }
+}
+
+/** Whether `mode` has a float32 loop: 0 normal, 1 multiply, 2 screen, 9 soft-light. */
+export function leanMode(mode: number): boolean {
+  return mode === 0 || mode === 1 || mode === 2 || mode === 9;
+}
+
+/** `blendOpaqueRunWasm` on the float32 fast path, for `leanMode`. */
+export function blendOpaqueRunFloat32Wasm(
+  stage: WasmStage,
+  level: number,
+  hasMask: boolean,
+  mode: number,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  const kernel = stage.kernel;
+  const layerAt = stage.layersAt + (level * stage.stride + from) * 4;
+  const maskAt = stage.masksAt + level * stage.stride + from;
+  const masked = hasMask ? 1 : 0;
+  const accumulatorAt = stage.accumulatorAt + from * 16;
+  const count = to - from;
+  if (mode === 0) kernel.normalOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  else if (mode === 1) {
+    kernel.multiplyOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  } else if (mode === 2) {
+    kernel.screenOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  } else {
+    kernel.softLightOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  }
+}
+
+/**
+ * One layer over the columns `from` to `to` of a run on the general path (the backdrop may be
+ * translucent), in WebAssembly, for `wasmBlendsMode`: a lazily started premultiplied
+ * accumulator, from the run's staged starting pixels at `sourceAt`.
+ */
+export function blendGeneralRunWasm(
+  stage: WasmStage,
+  sourceAt: number,
+  level: number,
+  hasMask: boolean,
+  mode: number,
+  alphaScale: number,
+  from: number,
+  to: number,
+): void {
+  stage.kernel.blendGeneral(
+    mode,
+    stage.layersAt + (level * stage.stride + from) * 4,
+    stage.masksAt + level * stage.stride + from,
+    hasMask ? 1 : 0,
+    stage.accumulatorAt + from * 32,
+    stage.touchedAt + from,
+    sourceAt + from * 4,
+    to - from,
+    alphaScale,
+  );
+}
+
+/**
+ * Writes the columns `begin` to `end` of a run into the staged output row: the columns `from`
+ * to `to` from the accumulator (rounded; from the float32 one on the fast path; unpremultiplied
+ * on the general path, where untouched ones are copied), the others copied from the run's staged starting pixels at `sourceAt`.
+ */
+export function writeRunWasm(
+  stage: WasmStage,
+  sourceAt: number,
+  general: boolean,
+  float32: boolean,
+  begin: number,
+  from: number,
+  to: number,
+  end: number,
+): void {
+  const words = stage.words;
+  const source = sourceAt >>> 2;
+  const output = stage.outputAt >>> 2;
+  if (begin < from) words.copyWithin(output + begin, source + begin, source + from);
+  if (from < to) {
+    if (general) {
+      stage.kernel.writeGeneral(
+        stage.accumulatorAt + from * 32,
+        stage.touchedAt + from,
+        sourceAt + from * 4,
+        stage.outputAt + from * 4,
+        to - from,
+      );
+    } else if (float32) {
+      stage.kernel.writeOpaque32(
+        stage.accumulatorAt + from * 16,
+        stage.outputAt + from * 4,
+        to - from,
+      );
+    } else {
+      stage.kernel.writeOpaque(
+        stage.accumulatorAt + from * 32,
+        stage.outputAt + from * 4,
+        to - from,
+      );
+    }
+  }
+  if (to < end) words.copyWithin(output + to, source + to, source + end);
+}
+
+/**
+ * Lays out room for rows of `width` columns and `count` layers in the kernel's memory (growing
+ * it when needed) and returns views of it.
+ *
+ * @param kernel - the instantiated kernel.
+ * @param width - canvas width in pixels.
+ * @param count - number of layers.
+ */
+export function stageWasmRow(kernel: WasmKernel, width: number, count: number): WasmStage {
+  const padded = (width + 15) & ~15;
+  const accumulatorAt = 0;
+  const touchedAt = accumulatorAt + width * 32;
+  const startsAt = touchedAt + padded;
+  const hiddenEndAt = startsAt + padded * 4;
+  const hiddenRunsAt = hiddenEndAt + padded * 4;
+  const baseAt = hiddenRunsAt + (1 + 3 * padded) * 4 + 12;
+  const layersAt = baseAt + padded * 4;
+  const outputAt = layersAt + count * padded * 4;
+  const masksAt = outputAt + padded * 4;
+  const size = masksAt + count * padded;
+  const memory = kernel.memory;
+  const missing = Math.ceil((size - memory.buffer.byteLength) / 65_536);
+  if (missing > 0) memory.grow(missing);
+  const buffer = memory.buffer;
+  return {
+    kernel,
+    stride: padded,
+    accumulatorAt,
+    touchedAt,
+    startsAt,
+    hiddenEndAt,
+    hiddenRunsAt,
+    baseAt,
+    layersAt,
+    masksAt,
+    outputAt,
+    accumulator: new Float64Array(buffer, accumulatorAt, width * 4),
+    touched: new Uint8Array(buffer, touchedAt, width),
+    starts: new Int32Array(buffer, startsAt, width),
+    hiddenEnd: new Int32Array(buffer, hiddenEndAt, width),
+    hiddenRuns: new Int32Array(buffer, hiddenRunsAt, 1 + 3 * width),
+    words: new Uint32Array(buffer, 0, masksAt >>> 2),
+    masks: new Uint8Array(buffer, masksAt, count * padded),
+    output: new Uint32Array(buffer, outputAt, width),
+  };
+}
+
 /**
  * The compositing kernel. For each row of the band it trims every layer's span of its
  * transparent ends, finds, per column, the highest layer that hides everything below it
@@ -834,6 +1141,12 @@ export function writeRow(
  * blend into a float64 premultiplied accumulator. The accumulator is the size of one row (it
  * stays in cache), nothing is rounded between layers, and every pixel is written once: blended
  * ones rounded, the rest copied as runs of words.
+ *
+ * With `task.wasm` (the WebAssembly SIMD kernel), each row's pixels are first staged in the
+ * kernel's memory, and the marking of hidden runs, the lean loops, the general loops of
+ * `normal` and the separable modes but color-dodge and color-burn, and the writes run there, in
+ * float64 with the same expressions (the same bytes come out); the other modes run in the
+ * JavaScript loops on the same accumulator.
  *
  * Every RGBA array must start on a 4-byte boundary.
  *
@@ -889,19 +1202,24 @@ export function compositeBand(task: BandTask): void {
     layerHides[level] = layer.mode === 0 && layer.opacity === 1 ? 1 : 0;
     layerAlphaScale[level] = layer.opacity * inverse255;
   }
+  // With the WebAssembly kernel, the accumulator and touched flags live in its memory, where
+  // its loops and the JavaScript ones (for the modes it leaves out) both work on them.
+  const stage = task.wasm ? stageWasmRow(task.wasm, width, count) : null;
+  const float32 = task.wasmFloat32 === true;
   const state: RowState = {
     count,
-    starts: new Int32Array(width),
-    hiddenEnd: new Int32Array(width),
-    hiddenRuns: new Int32Array(1 + 3 * width),
-    touched: new Uint8Array(width),
-    accumulator: new Float64Array(width * 4),
+    starts: stage === null ? new Int32Array(width) : stage.starts,
+    hiddenEnd: stage === null ? new Int32Array(width) : stage.hiddenEnd,
+    hiddenRuns: stage === null ? new Int32Array(1 + 3 * width) : stage.hiddenRuns,
+    touched: stage === null ? new Uint8Array(width) : stage.touched,
+    accumulator: stage === null ? new Float64Array(width * 4) : stage.accumulator,
     base: new Uint32Array(task.base.buffer, task.base.byteOffset, task.base.length >>> 2),
     baseStart: 0,
     layerWords,
     rowIndex: new Int32Array(count),
     shifts: Int32Array.from(littleEndian ? [0, 8, 16, 24] : [24, 16, 8, 0]),
     blended: new Float64Array(3),
+    minimumHiddenRun: 16,
   };
   const layerInRow = new Uint8Array(count);
   const spanFrom = new Int32Array(count);
@@ -963,8 +1281,22 @@ export function compositeBand(task: BandTask): void {
     starts.fill(count);
     state.touched.fill(0);
     state.hiddenRuns[0] = 0;
+    if (stage !== null) {
+      stageRowWasm(state, stage, width, layerInRow, spanFrom, spanTo, layerMasks, layerHasMask);
+    }
     for (let level = 0; level < count; level++) {
       if (layerInRow[level] === 0 || layerHides[level] === 0) continue;
+      if (stage !== null) {
+        markHiddenWasm(
+          state,
+          stage,
+          level,
+          layerHasMask[level] === 1,
+          spanFrom[level]!,
+          spanTo[level]!,
+        );
+        continue;
+      }
       markHidden(
         state,
         level,
@@ -1032,6 +1364,77 @@ export function compositeBand(task: BandTask): void {
         runs++;
         x = next;
       }
+    }
+
+    if (stage !== null) {
+      // The same paths with the WebAssembly loops, on the row staged in its memory; in float32
+      // when every layer of the row has a lean mode.
+      let lean = float32;
+      for (let level = 0; level < count && lean; level++) {
+        if (layerInRow[level] === 1 && !leanMode(layerMode[level]!)) lean = false;
+      }
+      let opaque = true;
+      for (let run = 0; run < runs && opaque; run++) {
+        if (runFrom[run]! < runTo[run]!) {
+          opaque = startOpaqueRunWasm(
+            state,
+            stage,
+            lean,
+            runStart[run]!,
+            runFrom[run]!,
+            runTo[run]!,
+          );
+        }
+      }
+      if (!opaque) state.touched.fill(0);
+      const fast = opaque && lean;
+      for (let run = 0; run < runs; run++) {
+        const start = runStart[run]!;
+        const from = runFrom[run]!;
+        const to = runTo[run]!;
+        const sourceAt = stagedSourceAt(state, stage, start);
+        for (let level = start - 1; level >= 0 && from < to; level--) {
+          if (layerInRow[level] === 0) continue;
+          const spanStart = Math.max(spanFrom[level]!, from);
+          const spanEnd = Math.min(spanTo[level]!, to);
+          if (spanStart >= spanEnd) continue;
+          const mode = layerMode[level]!;
+          const hasMask = layerHasMask[level] === 1;
+          const alphaScale = layerAlphaScale[level]!;
+          if (fast) {
+            blendOpaqueRunFloat32Wasm(stage, level, hasMask, mode, alphaScale, spanStart, spanEnd);
+          } else if (!wasmBlendsMode(mode)) {
+            // The other modes in JavaScript, on the same accumulator.
+            applyLayer(
+              state,
+              level,
+              layerWords[level]!,
+              layerMasks[level]!,
+              hasMask,
+              mode,
+              alphaScale,
+              spanStart,
+              spanEnd,
+            );
+          } else if (opaque) {
+            blendOpaqueRunWasm(stage, level, hasMask, mode, alphaScale, spanStart, spanEnd);
+          } else {
+            blendGeneralRunWasm(
+              stage,
+              sourceAt,
+              level,
+              hasMask,
+              mode,
+              alphaScale,
+              spanStart,
+              spanEnd,
+            );
+          }
+        }
+        writeRunWasm(stage, sourceAt, !opaque, fast, runBegin[run]!, from, to, runEnd[run]!);
+      }
+      output.set(stage.output, outputStart);
+      continue;
     }
 
     // Over an opaque backdrop the lean path applies; a backdrop pixel that is not opaque
@@ -1154,6 +1557,17 @@ export function compositeBandSource(): string {
     softLightOpaqueRun,
     writeRow,
     writeOpaqueRun,
+    wasmBlendsMode,
+    leanMode,
+    blendOpaqueRunFloat32Wasm,
+    stageRowWasm,
+    markHiddenWasm,
+    stagedSourceAt,
+    startOpaqueRunWasm,
+    blendOpaqueRunWasm,
+    blendGeneralRunWasm,
+    writeRunWasm,
+    stageWasmRow,
     compositeBand,
   ]
     .map((helper) => helper.toString())

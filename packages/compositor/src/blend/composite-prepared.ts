@@ -3,9 +3,11 @@ import type { Raster } from '../raster.js';
 import { bandInput } from './band-input.js';
 import type { BandWorkerPool } from './band-worker-pool.js';
 import { compositeBand } from './composite-band.js';
+import { usesFloat32Path, usesWasmKernel } from './kernel-path.js';
 import { littleEndian } from './little-endian.js';
 import { planBands, type RowRange, rowCosts } from './plan-bands.js';
 import type { PreparedComposite } from './prepare-composite.js';
+import { callerWasmKernel } from './wasm/caller-wasm-kernel.js';
 
 /** How a prepared composite is shared across threads. */
 export interface ParallelPlan {
@@ -28,8 +30,15 @@ function compositeRange(
   composite: PreparedComposite,
   range: RowRange,
   output: Uint8ClampedArray,
+  wasm: boolean,
 ): void {
-  compositeBand({ ...bandInput(composite, range, false).task, output, outputRow: 0 });
+  compositeBand({
+    ...bandInput(composite, range, false).task,
+    output,
+    outputRow: 0,
+    wasm: wasm ? callerWasmKernel() : null,
+    wasmFloat32: usesFloat32Path(),
+  });
 }
 
 /** Composites a validated composite on the calling thread. */
@@ -48,6 +57,8 @@ export function compositePreparedSync(composite: PreparedComposite): Raster {
       outputRow: 0,
       layers: composite.layers.map((layer) => ({ ...layer, dataRow: 0 })),
       littleEndian,
+      wasm: usesWasmKernel() ? callerWasmKernel() : null,
+      wasmFloat32: usesFloat32Path(),
     });
   }
   return { width, height, data: output };
@@ -64,7 +75,7 @@ function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: (
 }
 
 /** Bands sent ahead to each worker, so that it never waits for the calling thread. */
-const lookahead = 2;
+const lookahead = 4;
 
 /** Most bands per thread: enough to balance the load whatever the bands really cost. */
 const maxBandsPerThread = 12;
@@ -104,11 +115,13 @@ export async function compositePrepared(
     (band) => band.rowStart < band.rowEnd,
   );
   const output = new Uint8ClampedArray(width * height * 4);
+  const wasm = usesWasmKernel();
   const rowBytes = width * 4;
   const signal = plan.signal;
   const workers = threads - 1;
   const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
   const sent = new Int32Array(workers);
+  const arenas = Array.from({ length: workers }, (_, worker) => plan.pool.claimArena(worker));
   const jobs: Promise<void>[] = [];
   let next = 0;
   let last = bands.length - 1;
@@ -116,12 +129,21 @@ export async function compositePrepared(
     const band = bands[next++]!;
     const view = output.subarray(band.rowStart * rowBytes, band.rowEnd * rowBytes);
     const counter = progress.subarray(worker, worker + 1);
+    // A worker has at most `lookahead` bands in flight, so the slot of the band sent
+    // `lookahead + 1` bands before this one is free.
+    const arena = arenas[worker]!;
+    const copied = bandInput(composite, band, true, {
+      arena,
+      slot: sent[worker]! % (lookahead + 1),
+    });
+    const input = { ...copied, task: { ...copied.task, wasmFloat32: usesFloat32Path() } };
+    const shared = arena.output(height, rowBytes, band.rowStart, band.rowEnd);
     sent[worker]!++;
     jobs.push(
-      plan.pool.run(worker, bandInput(composite, band, true), counter).then(
+      plan.pool.run(worker, input, counter, wasm, shared).then(
         (bytes) => view.set(bytes),
         () => {
-          if (!signal?.aborted) compositeRange(composite, band, output);
+          if (!signal?.aborted) compositeRange(composite, band, output, wasm);
         },
       ),
     );
@@ -134,16 +156,26 @@ export async function compositePrepared(
         if (sent[worker]! - Atomics.load(progress, worker) < ahead) send(worker);
       }
     }
-    if (next <= last) compositeRange(composite, bands[last--]!, output);
+    if (next <= last) compositeRange(composite, bands[last--]!, output, wasm);
     if (signal?.aborted) break;
   }
 
-  if (signal === undefined) await Promise.all(jobs);
-  else {
+  const release = () => {
+    arenas.forEach((arena, worker) => {
+      plan.pool.releaseArena(worker, arena);
+    });
+  };
+  if (signal === undefined) {
+    await Promise.all(jobs);
+    release();
+  } else {
     const aborted = whenAborted(signal);
     try {
       if (signal.aborted) throw AbortError.fromSignal(signal, 'The composite');
       await Promise.race([Promise.all(jobs), aborted.promise]);
+      // Only when every band is done: an aborted composite may leave bands running, which
+      // still read and write their arena.
+      release();
     } finally {
       aborted.dispose();
     }

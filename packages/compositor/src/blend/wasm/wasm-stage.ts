@@ -1,0 +1,48 @@
+import type { WasmKernel } from './wasm-kernel.js';
+
+/**
+ * Room for one canvas row in the WebAssembly kernel's memory, and views of it. Byte offsets
+ * (`…At`) are what the kernel's functions take; every area is indexed by canvas column, so
+ * column `x` of an area is at `…At + x × (bytes a column)`. The JavaScript loops work on the
+ * same accumulator and touched flags through the views, so both kernels can share a row.
+ */
+export interface WasmStage {
+  /** The instance. */
+  readonly kernel: WasmKernel;
+  /** Columns of each layer's and mask's row (the canvas width rounded up to 16). */
+  readonly stride: number;
+  /** Accumulator: 4 float64 a column (premultiplied red, green, blue, alpha). */
+  readonly accumulatorAt: number;
+  /** Touched flags: 1 byte a column. */
+  readonly touchedAt: number;
+  /** `RowState.starts`: an int32 a column. */
+  readonly startsAt: number;
+  /** `RowState.hiddenEnd`: an int32 a column. */
+  readonly hiddenEndAt: number;
+  /** `RowState.hiddenRuns`: an int32 count, then 3 int32 a run. */
+  readonly hiddenRunsAt: number;
+  /** The backdrop's row: 4 bytes a column. */
+  readonly baseAt: number;
+  /** Each layer's row, one after the other (layer `level` at `layersAt + level × width × 4`). */
+  readonly layersAt: number;
+  /** Each layer's mask row, one after the other (`masksAt + level × width`). */
+  readonly masksAt: number;
+  /** The output row: 4 bytes a column. */
+  readonly outputAt: number;
+  /** View of the accumulator. */
+  readonly accumulator: Float64Array;
+  /** View of the touched flags. */
+  readonly touched: Uint8Array;
+  /** View of the starts. */
+  readonly starts: Int32Array;
+  /** View of the hidden runs' ends. */
+  readonly hiddenEnd: Int32Array;
+  /** View of the hidden runs. */
+  readonly hiddenRuns: Int32Array;
+  /** View of the memory as words, from byte 0 (the pixel areas are at `…At / 4`). */
+  readonly words: Uint32Array;
+  /** View of the mask rows, from `masksAt`. */
+  readonly masks: Uint8Array;
+  /** View of the output row. */
+  readonly output: Uint32Array;
+}
