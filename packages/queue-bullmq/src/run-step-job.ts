@@ -300,6 +300,7 @@ export async function runStepJob(
     context.onProviderCall();
     result = await provider.generate({
       ...request,
+      stepId: data.stepId,
       signal: controller.signal,
       onProgress: (update) => {
         const now = Date.now();

@@ -86,6 +86,13 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
       expect(result.style?.provider).toBe('B');
       expect(A.calls).toBe(2);
       expect(B.calls).toBe(2);
+      // Each call is told which step it paints, on the worker too.
+      expect([...A.requests, ...B.requests].map((request) => request.stepId).sort()).toEqual([
+        'cat',
+        'hero',
+        'scene',
+        'style',
+      ]);
       // The runner has no compositor: the worker composited.
       expect(worker.composites).toBe(1);
       const types = events.map((event) => event.type);
