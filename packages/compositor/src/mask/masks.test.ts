@@ -36,9 +36,11 @@ describe('featherMask', () => {
       return performance.now() - start;
     };
     time(2);
-    const small = Math.min(time(2), time(2));
-    const large = Math.min(time(120), time(120));
-    expect(large).toBeLessThan(small * 4 + 5);
+    const small = Math.min(time(2), time(2), time(2));
+    const large = Math.min(time(120), time(120), time(120));
+    // A blur linear in the radius would be ~60× slower at 120 than at 2; the bound is generous
+    // so that a loaded machine (a GC pause, another process) cannot fail it.
+    expect(large).toBeLessThan(small * 15 + 20);
     expect(boxRadii(10).every((radius) => radius >= 0)).toBe(true);
   });
 
