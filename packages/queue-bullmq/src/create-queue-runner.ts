@@ -2,30 +2,23 @@ import {
   AbortError,
   type Cache,
   type CachePolicy,
-  type Composition,
   type Compositor,
+  deriveRenderMethods,
   expected,
   LayerloomError,
   type Loom,
-  type PlanOptions,
   type Provider,
-  parseLayerNotation,
   parseWithSchema,
   planOptionsSchema,
   planRender,
   type QueueLimits,
   queueLimitsSchema,
-  type RenderEvent,
   type RenderInput,
   type RenderOptions,
   type RenderResult,
-  renderManyOptionsSchema,
-  renderManyWith,
   renderOptionsSchema,
+  resolveRenderInput,
   type StepErrorPolicy,
-  streamEvents,
-  ValidationError,
-  validateComposition,
 } from '@layerloom/core';
 import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -195,11 +188,6 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     pollIntervalMs: options.pollIntervalMs ?? 5000,
   };
 
-  const toComposition = (input: RenderInput, variables: PlanOptions['variables']): Composition =>
-    typeof input === 'string'
-      ? parseLayerNotation(input, variables === undefined ? undefined : { variables })
-      : validateComposition(input);
-
   async function render(
     input: RenderInput,
     renderOptions: RenderOptions = {},
@@ -209,7 +197,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     const userSignal = renderOptions.signal;
     if (userSignal?.aborted) throw AbortError.fromSignal(userSignal, 'The render');
     const startedAt = Date.now();
-    const plan = planRender(toComposition(input, renderOptions.variables), { providers });
+    const plan = planRender(resolveRenderInput(input, renderOptions.variables), { providers });
     const planMs = Date.now() - startedAt;
     const signal =
       userSignal === undefined ? closing.signal : AbortSignal.any([userSignal, closing.signal]);
@@ -228,53 +216,10 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   return {
     async plan(input, planOptions = {}) {
       parseWithSchema(planOptionsSchema, planOptions, 'plan options');
-      return planRender(toComposition(input, planOptions.variables), { providers });
+      return planRender(resolveRenderInput(input, planOptions.variables), { providers });
     },
     render,
-    stream(input, renderOptions = {}) {
-      parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
-      const { onEvent, signal, ...rest } = renderOptions;
-      return streamEvents(
-        (handler, streamSignal) =>
-          render(input, {
-            ...rest,
-            signal: streamSignal,
-            onEvent: (event) => {
-              onEvent?.(event);
-              handler(event);
-            },
-          }),
-        signal,
-      );
-    },
-    renderMany(inputs, manyOptions = {}) {
-      parseWithSchema(renderManyOptionsSchema, manyOptions, 'renderMany options');
-      const isIterable =
-        typeof inputs === 'object' &&
-        inputs !== null &&
-        (Symbol.iterator in inputs || Symbol.asyncIterator in inputs);
-      if (!isIterable) {
-        throw ValidationError.field(
-          ['inputs'],
-          'Expected `inputs` to be an iterable or async iterable of compositions or `.loom` texts (a single text goes to `render`)',
-          'renderMany inputs',
-        );
-      }
-      const { concurrency, onEvent, signal, ...rest } = manyOptions;
-      return renderManyWith(
-        (input, index, itemSignal) =>
-          render(input, {
-            ...rest,
-            signal: itemSignal,
-            ...(onEvent === undefined
-              ? {}
-              : { onEvent: (event: RenderEvent) => onEvent(event, index) }),
-          }),
-        inputs,
-        concurrency ?? 4,
-        signal,
-      );
-    },
+    ...deriveRenderMethods(render),
     async close() {
       if (closed) return;
       closed = true;

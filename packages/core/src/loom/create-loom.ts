@@ -1,15 +1,13 @@
 import { AbortError } from '../errors/abort-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import { parseLayerNotation } from '../notation/index.js';
 import { systemClock } from '../scheduler/clock.js';
 import { createScheduler, type Scheduler } from '../scheduler/create-scheduler.js';
-import { validateComposition } from '../schema/define-composition.js';
 import { parseWithSchema } from '../schema/parse-with-schema.js';
-import type { Composition } from '../types/composition.js';
 import type { Provider } from '../types/provider.js';
 import type { RenderEvent } from '../types/render-event.js';
 import type { RenderPlan } from '../types/render-plan.js';
 import type { RenderResult } from '../types/render-result.js';
+import { deriveRenderMethods } from './derive-render-methods.js';
 import { executeRender } from './execute-render.js';
 import {
   type LoomOptions,
@@ -19,13 +17,12 @@ import {
   type RenderManyItem,
   type RenderManyOptions,
   type RenderOptions,
-  renderManyOptionsSchema,
   renderOptionsSchema,
 } from './loom-options.js';
 import { planRender } from './plan-render.js';
-import { type RenderInput, renderManyWith } from './render-many.js';
+import type { RenderInput } from './render-many.js';
+import { resolveRenderInput } from './resolve-render-input.js';
 import { createSchedulerExecutor } from './step-executor.js';
-import { streamEvents } from './stream-events.js';
 
 /** Renders compositions with configured providers, limits, cache and compositor. */
 export interface Loom {
@@ -141,14 +138,9 @@ export function createLoom(options: LoomOptions): Loom {
     clock,
   };
 
-  const toComposition = (input: RenderInput, variables: PlanOptions['variables']): Composition =>
-    typeof input === 'string'
-      ? parseLayerNotation(input, variables === undefined ? undefined : { variables })
-      : validateComposition(input);
-
   const prepare = (input: RenderInput, variables: PlanOptions['variables']) => {
     const startedAt = clock.now();
-    const plan = planRender(toComposition(input, variables), { providers });
+    const plan = planRender(resolveRenderInput(input, variables), { providers });
     return { plan, startedAt, planMs: clock.now() - startedAt };
   };
 
@@ -179,49 +171,6 @@ export function createLoom(options: LoomOptions): Loom {
       return prepare(input, planOptions.variables).plan;
     },
     render,
-    stream(input, renderOptions = {}) {
-      parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
-      const { onEvent, signal, ...rest } = renderOptions;
-      return streamEvents(
-        (handler, streamSignal) =>
-          render(input, {
-            ...rest,
-            signal: streamSignal,
-            onEvent: (event) => {
-              onEvent?.(event);
-              handler(event);
-            },
-          }),
-        signal,
-      );
-    },
-    renderMany(inputs, manyOptions = {}) {
-      parseWithSchema(renderManyOptionsSchema, manyOptions, 'renderMany options');
-      const isIterable =
-        typeof inputs === 'object' &&
-        inputs !== null &&
-        (Symbol.iterator in inputs || Symbol.asyncIterator in inputs);
-      if (!isIterable) {
-        throw ValidationError.field(
-          ['inputs'],
-          'Expected `inputs` to be an iterable or async iterable of compositions or `.loom` texts (a single text goes to `render`)',
-          'renderMany inputs',
-        );
-      }
-      const { concurrency, onEvent, signal, ...rest } = manyOptions;
-      return renderManyWith(
-        (input, index, itemSignal) =>
-          render(input, {
-            ...rest,
-            signal: itemSignal,
-            ...(onEvent === undefined
-              ? {}
-              : { onEvent: (event: RenderEvent) => onEvent(event, index) }),
-          }),
-        inputs,
-        concurrency ?? 4,
-        signal,
-      );
-    },
+    ...deriveRenderMethods(render),
   };
 }

@@ -4,6 +4,7 @@ export {
   type ManifestStepInput,
 } from './build-manifest.js';
 export { createLoom, type Loom } from './create-loom.js';
+export { deriveRenderMethods } from './derive-render-methods.js';
 export type {
   CachePolicy,
   LoomOptions,
@@ -13,13 +14,10 @@ export type {
   RenderOptions,
   StepErrorPolicy,
 } from './loom-options.js';
-export {
-  planOptionsSchema,
-  renderManyOptionsSchema,
-  renderOptionsSchema,
-} from './loom-options.js';
+export { planOptionsSchema, renderOptionsSchema } from './loom-options.js';
 export { type PlanContext, planRender } from './plan-render.js';
-export { type RenderInput, renderManyWith } from './render-many.js';
+export type { RenderInput } from './render-many.js';
+export { resolveRenderInput } from './resolve-render-input.js';
 export {
   createSchedulerExecutor,
   type StepExecutor,
@@ -27,4 +25,3 @@ export {
   type StepOutcome,
   type StepTask,
 } from './step-executor.js';
-export { streamEvents } from './stream-events.js';
