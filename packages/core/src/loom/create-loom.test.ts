@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../../test/settle.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { createPreviewProvider } from '../preview/create-preview-provider.js';
 import { createScheduler } from '../scheduler/create-scheduler.js';
@@ -17,17 +18,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** Advances fake time until the promise settles. */
-async function settle<T>(promise: Promise<T>, stepMs = 10, maxSteps = 10_000): Promise<T> {
-  let done = false;
-  const watched = promise.finally(() => {
-    done = true;
-  });
-  watched.catch(() => {});
-  for (let step = 0; step < maxSteps && !done; step++) await vi.advanceTimersByTimeAsync(stepMs);
-  return watched;
-}
 
 const twoLayers: Composition = {
   width: 64,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../../test/settle.js';
 import { AbortError } from '../errors/abort-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { RetryError } from '../errors/retry-error.js';
@@ -15,16 +16,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function settle<T>(promise: Promise<T>, stepMs = 10, maxSteps = 10_000): Promise<T> {
-  let done = false;
-  const watched = promise.finally(() => {
-    done = true;
-  });
-  watched.catch(() => {});
-  for (let step = 0; step < maxSteps && !done; step++) await vi.advanceTimersByTimeAsync(stepMs);
-  return watched;
-}
 
 const failure = (promise: Promise<unknown>) =>
   settle(promise).then(
