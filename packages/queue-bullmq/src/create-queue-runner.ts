@@ -18,6 +18,7 @@ import {
   type RenderResult,
   renderOptionsSchema,
   resolveRenderInput,
+  resolveRenderRun,
   type StepErrorPolicy,
 } from '@layerloom/core';
 import { FlowProducer, Queue } from 'bullmq';
@@ -201,16 +202,10 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     const planMs = Date.now() - startedAt;
     const signal =
       userSignal === undefined ? closing.signal : AbortSignal.any([userSignal, closing.signal]);
-    return runFlow(context, {
-      plan,
-      startedAt,
-      planMs,
-      signal,
-      onEvent: renderOptions.onEvent,
-      onLayerError: renderOptions.onLayerError ?? options.onLayerError ?? 'fail',
-      cachePolicy: renderOptions.cache ?? options.cachePolicy ?? 'seeded',
-      priority: renderOptions.priority ?? 0,
-    });
+    return runFlow(
+      context,
+      resolveRenderRun({ plan, startedAt, planMs, signal }, renderOptions, options),
+    );
   }
 
   return {

@@ -11,8 +11,8 @@ import {
   type RenderEvent,
   type RenderPlan,
   type RenderResult,
+  type RenderRun,
   RetryError,
-  type StepErrorPolicy,
 } from '@layerloom/core';
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -77,26 +77,6 @@ export interface FlowRunContext {
   readonly pollIntervalMs: number;
 }
 
-/** One render to run as a flow. */
-export interface FlowRun {
-  /** Its plan. */
-  readonly plan: RenderPlan;
-  /** When it started (ms since epoch). */
-  readonly startedAt: number;
-  /** Planning time. */
-  readonly planMs: number;
-  /** The caller's signal. */
-  readonly signal: AbortSignal | undefined;
-  /** The caller's event handler. */
-  readonly onEvent: ((event: RenderEvent) => void) | undefined;
-  /** What a step that failed on every provider does. */
-  readonly onLayerError: StepErrorPolicy;
-  /** When the cache is used. */
-  readonly cachePolicy: CachePolicy;
-  /** Render priority (higher runs first). */
-  readonly priority: number;
-}
-
 /**
  * How many times a flow that Redis lost (its root job gone, its result not in the blob store) is
  * added again before the render fails with `job_lost`: one per Redis restart without persistence.
@@ -141,7 +121,7 @@ export async function cancelFlow(redis: Redis, prefix: string, flowId: string): 
  * @returns the render's result.
  * @throws the failing step's error under `onLayerError: 'fail'`; `AbortError` when aborted.
  */
-export async function runFlow(context: FlowRunContext, run: FlowRun): Promise<RenderResult> {
+export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<RenderResult> {
   const { plan, startedAt } = run;
   const { blobStore } = context;
   const flowId = flowIdOf(plan);

@@ -21,6 +21,7 @@ import {
 } from './loom-options.js';
 import { planRender } from './plan-render.js';
 import type { RenderInput } from './render-many.js';
+import { resolveRenderRun } from './render-run.js';
 import { resolveRenderInput } from './resolve-render-input.js';
 import { createSchedulerExecutor } from './step-executor.js';
 
@@ -152,16 +153,10 @@ export function createLoom(options: LoomOptions): Loom {
     const signal = renderOptions.signal;
     if (signal?.aborted) throw AbortError.fromSignal(signal, 'The render');
     const { plan, startedAt, planMs } = prepare(input, renderOptions.variables);
-    return executeRender(context, {
-      plan,
-      startedAt,
-      planMs,
-      signal,
-      onEvent: renderOptions.onEvent,
-      onLayerError: renderOptions.onLayerError ?? options.onLayerError ?? 'fail',
-      cachePolicy: renderOptions.cache ?? options.cachePolicy ?? 'seeded',
-      priority: renderOptions.priority ?? 0,
-    });
+    return executeRender(
+      context,
+      resolveRenderRun({ plan, startedAt, planMs, signal }, renderOptions, options),
+    );
   }
 
   return {

@@ -11,12 +11,12 @@ import type { CompositeLayer, Compositor } from '../types/compositor.js';
 import type { EncodedImage, SizedImage } from '../types/encoded-image.js';
 import type { ImageProgress, ImageResult, Provider } from '../types/provider.js';
 import type { RenderEvent } from '../types/render-event.js';
-import type { PlannedCandidate, PlannedStep, RenderPlan } from '../types/render-plan.js';
+import type { PlannedCandidate, PlannedStep } from '../types/render-plan.js';
 import type { LayerRecord, RenderResult, SkippedStep, StepRecord } from '../types/render-result.js';
 import { readImageSize } from '../util/read-image-size.js';
 import { sha256 } from '../util/sha256.js';
 import { buildManifest, type ManifestStepInput } from './build-manifest.js';
-import type { CachePolicy, StepErrorPolicy } from './loom-options.js';
+import type { RenderRun } from './render-run.js';
 import type { StepExecutor, StepHooks } from './step-executor.js';
 
 /** What a render needs from its loom. */
@@ -31,26 +31,6 @@ export interface RenderContext {
   readonly cache: Cache | undefined;
   /** Time, for timings and the manifest. */
   readonly clock: Clock;
-}
-
-/** One render to execute. */
-export interface RenderRun {
-  /** Its plan. */
-  readonly plan: RenderPlan;
-  /** When the render started (clock time), planning included. */
-  readonly startedAt: number;
-  /** How long planning took. */
-  readonly planMs: number;
-  /** The caller's signal. */
-  readonly signal: AbortSignal | undefined;
-  /** The caller's event handler. */
-  readonly onEvent: ((event: RenderEvent) => void) | undefined;
-  /** What a step that failed on every provider does. */
-  readonly onLayerError: StepErrorPolicy;
-  /** When the cache is used. */
-  readonly cachePolicy: CachePolicy;
-  /** Queue priority of the calls. */
-  readonly priority: number;
 }
 
 interface PaintedStep {

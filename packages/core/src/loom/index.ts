@@ -17,6 +17,7 @@ export type {
 export { planOptionsSchema, renderOptionsSchema } from './loom-options.js';
 export { type PlanContext, planRender } from './plan-render.js';
 export type { RenderInput } from './render-many.js';
+export { type RenderRun, resolveRenderRun } from './render-run.js';
 export { resolveRenderInput } from './resolve-render-input.js';
 export {
   createSchedulerExecutor,
