@@ -36,16 +36,12 @@ export interface FlowSettings {
   readonly removeOnFail: RetentionRule;
 }
 
-const jobRequest = (request: PlannedImageRequest): StepJobRequest => ({
-  prompt: request.prompt,
-  width: request.width,
-  height: request.height,
-  ...(request.negativePrompt === undefined ? {} : { negativePrompt: request.negativePrompt }),
-  ...(request.seed === undefined ? {} : { seed: request.seed }),
-  ...(request.transparent === undefined ? {} : { transparent: request.transparent }),
-  ...(request.strength === undefined ? {} : { strength: request.strength }),
-  ...(request.options === undefined ? {} : { options: request.options }),
-});
+/** A job carries the planned request without its input image and mask (those are blobs). */
+const jobRequest = ({
+  image: _image,
+  mask: _mask,
+  ...request
+}: PlannedImageRequest): StepJobRequest => request;
 
 /**
  * The data of a step's first job: every planned candidate (fallback order), the plan's step

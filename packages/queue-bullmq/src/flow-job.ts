@@ -1,4 +1,4 @@
-import type { CachePolicy, Matte, StepErrorPolicy } from '@layerloom/core';
+import type { CachePolicy, Matte, PlannedImageRequest, StepErrorPolicy } from '@layerloom/core';
 import { z } from 'zod';
 
 /** A reference to an image in the blob store: jobs carry these, never bytes. */
@@ -11,25 +11,8 @@ export interface BlobReference {
   readonly mediaType: string;
 }
 
-/** A planned request as a job carries it: no image (inputs are read from the blob store). */
-export interface StepJobRequest {
-  /** What to paint. */
-  readonly prompt: string;
-  /** Width in pixels. */
-  readonly width: number;
-  /** Height in pixels. */
-  readonly height: number;
-  /** What the image should not contain. */
-  readonly negativePrompt?: string;
-  /** Seed. */
-  readonly seed?: number;
-  /** Paint on a transparent background. */
-  readonly transparent?: boolean;
-  /** How far the result may move away from the input image. */
-  readonly strength?: number;
-  /** Provider-specific options (JSON). */
-  readonly options?: Readonly<Record<string, unknown>>;
-}
+/** A planned request as a job carries it: no image or mask (inputs are read from the blob store). */
+export type StepJobRequest = Omit<PlannedImageRequest, 'image' | 'mask'>;
 
 /** One provider a step may be painted by (the plan's candidates, in fallback order). */
 export interface StepJobCandidate {
