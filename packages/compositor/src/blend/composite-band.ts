@@ -1,26 +1,14 @@
+import type { PreparedLayer } from './prepare-composite.js';
 import type { WasmKernel } from './wasm/wasm-kernel.js';
 import type { WasmStage } from './wasm/wasm-stage.js';
 
-/** One layer as the kernel sees it: validated, clipped to the band, its blend mode as a code. */
-export interface BandLayer {
-  /** RGBA bytes of whole layer rows, starting at layer row {@link BandLayer.dataRow}. */
-  readonly data: Uint8ClampedArray;
-  /** Layer row held at `data[0]`. */
+/**
+ * One layer as the kernel sees it: a {@link PreparedLayer} whose `data` (and `mask`) may hold
+ * only the rows a band reads, starting at layer row {@link BandLayer.dataRow}.
+ */
+export interface BandLayer extends PreparedLayer {
+  /** Layer row held at `data[0]` (and at `mask[0]`). */
   readonly dataRow: number;
-  /** One byte per pixel of the same rows as `data`, or `null` for no mask. */
-  readonly mask: Uint8Array | Uint8ClampedArray | null;
-  /** Layer width in pixels. */
-  readonly width: number;
-  /** Layer height in pixels. */
-  readonly height: number;
-  /** Canvas column of the layer's left edge. */
-  readonly left: number;
-  /** Canvas row of the layer's top edge. */
-  readonly top: number;
-  /** Blend-mode code, see `blendModeCodes`. */
-  readonly mode: number;
-  /** Opacity, greater than 0 and at most 1. */
-  readonly opacity: number;
 }
 
 /** A horizontal band of the canvas to composite: rows `rowStart` to `rowEnd` (exclusive). */
