@@ -237,6 +237,22 @@ describe.each(kernelPaths)('with the %s kernel', (path) => {
       expect([base.data, layer.data, mask]).toEqual(copies);
     });
 
+    it('give back shared memory from compositeRasters and an ArrayBuffer from the sync call', async () => {
+      const base = solid(64, 64, [10, 20, 30, 255]);
+      const layers: RasterLayer[] = [{ raster: solid(40, 40, [200, 100, 50, 128]), left: 8 }];
+      const small = await compositeRasters(base, layers);
+      const split = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 2 });
+      const sync = compositeRastersSync(base, layers);
+      expect(small.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(split.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(sync.data.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(small.data).toEqual(sync.data);
+      expect(split.data).toEqual(sync.data);
+      // A result can be a layer or a base again, without a copy for the workers.
+      const again = await compositeRasters(split, [{ raster: small }], { parallelThreshold: 0 });
+      expect(again.data).toEqual(compositeRastersSync(sync, [{ raster: sync }]).data);
+    });
+
     it('read views that do not start on a 4-byte boundary', () => {
       const bytes = new Uint8ClampedArray(1 + 16);
       bytes.set([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 9, 9, 9, 255], 1);

@@ -1,7 +1,7 @@
 /**
  * The worker threads must work from the published bundles too, where there are no TypeScript
  * sources: this builds the package with tsup (ESM and CommonJS, as `tsup.config.ts` does) and
- * runs a composite through worker threads from each format, counting the workers' answers.
+ * runs composites through worker threads from each format until a worker answers with pixels.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,14 +37,20 @@ syncBuiltinESMExports();
     for (let index = 0; index < data.length; index++) data[index] = (index * seed * 2654435761) >>> 24;
     return { width, height, data };
   };
-  const base = raster(120, 90, 3);
+  const base = raster(640, 480, 3);
   const layers = [
-    { raster: raster(80, 70, 5), left: -10, top: 5, blend: 'color-dodge', opacity: 0.6 },
-    { raster: raster(90, 90, 7), left: 40, top: 20, blend: 'luminosity' },
+    { raster: raster(420, 400, 5), left: -10, top: 5, blend: 'color-dodge', opacity: 0.6 },
+    { raster: raster(480, 480, 7), left: 200, top: 20, blend: 'luminosity' },
   ];
-  const parallel = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 3 });
-  const same = Buffer.compare(Buffer.from(parallel.data), Buffer.from(compositeRastersSync(base, layers).data)) === 0;
-  console.log(JSON.stringify({ same, ...stats }));
+  const expected = Buffer.from(compositeRastersSync(base, layers).data);
+  // The calling thread takes back the bands a worker has not started (at first, while the
+  // workers boot, that may be all of them): composite until a worker has answered with pixels.
+  let same = true;
+  for (let attempt = 0; attempt < 50 && stats.answered === 0; attempt++) {
+    const parallel = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 3 });
+    same = same && Buffer.compare(Buffer.from(parallel.data), expected) === 0;
+  }
+  console.log(JSON.stringify({ same, ...stats, answered: stats.answered > 0 }));
 })();
 `;
 
@@ -77,6 +83,6 @@ describe('the built package', () => {
   it.each(['probe.mjs', 'probe.cjs'])('composites on worker threads from %s', (file) => {
     const output = execFileSync(process.execPath, [join(directory, file)], { encoding: 'utf8' });
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
-    expect(result).toEqual({ same: true, started: 2, answered: 2, failed: 0 });
+    expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
   });
 });

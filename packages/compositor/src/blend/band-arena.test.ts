@@ -12,12 +12,4 @@ describe('BandArena', () => {
     expect(grown.length).toBe(128);
     expect(grown.buffer).not.toBe(first.buffer);
   });
-
-  it('gives each band its own rows of one shared output', () => {
-    const arena = new BandArena();
-    const top = arena.output(10, 8, 0, 4);
-    const bottom = arena.output(10, 8, 4, 10);
-    expect(top.buffer).toBe(bottom.buffer);
-    expect([top.byteOffset, top.length, bottom.byteOffset, bottom.length]).toEqual([0, 32, 32, 48]);
-  });
 });

@@ -1,12 +1,10 @@
 /**
  * Shared memory reused from one band (and one composite) to the next, for the rows a worker
- * thread reads and the rows it writes. Copying a band's rows into fresh buffers costs mostly
- * the page faults of the new memory (about four times the copy itself); memory that is reused
- * costs only the copy. Being shared, the views are not copied again by `postMessage`.
+ * thread reads. Copying a band's rows into fresh buffers costs mostly the page faults of the
+ * new memory (about four times the copy itself); memory that is reused costs only the copy. Being shared, the views are not copied again by `postMessage`.
  */
 export class BandArena {
   readonly #inputs: (SharedArrayBuffer | undefined)[] = [];
-  #output: SharedArrayBuffer | undefined;
 
   /**
    * Bytes for the inputs of one band in slot `slot`: the buffer is reused by later bands in the
@@ -22,17 +20,5 @@ export class BandArena {
       this.#inputs[slot] = buffer;
     }
     return new Uint8Array(buffer, 0, bytes);
-  }
-
-  /**
-   * The output rows `from`..`to` (`rowLength` bytes a row) of a canvas of `rows` rows: each
-   * band writes its own rows, so the bands of one composite never overlap.
-   */
-  output(rows: number, rowLength: number, from: number, to: number): Uint8ClampedArray {
-    const bytes = rows * rowLength;
-    if (this.#output === undefined || this.#output.byteLength < bytes) {
-      this.#output = new SharedArrayBuffer(bytes);
-    }
-    return new Uint8ClampedArray(this.#output, from * rowLength, (to - from) * rowLength);
   }
 }

@@ -67,7 +67,7 @@ function checkedBand(task) {
     for (const wasm of [true, false]) {
       const pool = new BandWorkerPool(bandWorkerSource(checked(wasm), 'checkedBand'));
       pools.push(pool);
-      const output = await pool.run(0, bandInput(composite, band, true), undefined, wasm);
+      const output = await pool.run(0, bandInput(composite, band, true), { wasm });
       expect(output).toEqual(expected);
     }
   });
@@ -76,6 +76,65 @@ function checkedBand(task) {
     const result = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 2 });
     expect(sharedBandWorkerPool.available).toBe(true);
     expect(result.data).toEqual(expected);
+  });
+
+  it('skip a band the calling thread has claimed, and claim the others before compositing', async () => {
+    const pool = new BandWorkerPool();
+    pools.push(pool);
+    const composite = prepareComposite(base, layers);
+    const band = { rowStart: 0, rowEnd: composite.height };
+    const claims = new Int32Array(new SharedArrayBuffer(8));
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    claims[1] = 2; // taken back by the calling thread
+    const output = new Uint8ClampedArray(new SharedArrayBuffer(expected.length));
+    const skipped = await pool.run(0, bandInput(composite, band, true), {
+      progress,
+      output,
+      claim: { claims, band: 1 },
+    });
+    expect(skipped).toBeNull();
+    expect(output.every((byte) => byte === 0)).toBe(true);
+    const done = await pool.run(0, bandInput(composite, band, true), {
+      progress,
+      output,
+      claim: { claims, band: 0 },
+    });
+    expect(done).not.toBeNull();
+    expect(output).toEqual(expected);
+    expect([...claims]).toEqual([1, 2]);
+    expect(progress[0]).toBe(2);
+  });
+
+  it('leave the bands a slow worker has not started to the calling thread', async () => {
+    // Each band waits 300 ms in the worker before compositing.
+    const slow = `${compositeBandSource()}
+function slowBand(task) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  ${compositeBand.name}(task);
+}`;
+    const pool = new BandWorkerPool(bandWorkerSource(slow, 'slowBand'));
+    pools.push(pool);
+    const bigBase = noise(1200, 1000, 6);
+    const bigLayers = [{ raster: noise(1200, 1000, 7), blend: 'multiply' as const, opacity: 0.5 }];
+    const answers: (Uint8ClampedArray | null)[] = [];
+    const run = pool.run.bind(pool);
+    pool.run = (...args) =>
+      run(...args).then((bytes) => {
+        answers.push(bytes);
+        return bytes;
+      });
+    const result = await compositePrepared(prepareComposite(bigBase, bigLayers), {
+      threads: 2,
+      threshold: 0,
+      pool,
+      signal: undefined,
+    });
+    const same = Buffer.from(result.data).equals(
+      Buffer.from(compositeRastersSync(bigBase, bigLayers).data),
+    );
+    expect(same).toBe(true);
+    expect(answers.length).toBeGreaterThan(1);
+    expect(answers.filter((bytes) => bytes === null).length).toBeGreaterThanOrEqual(1);
   });
 
   it('fall back to the calling thread when a worker cannot start, and stop being offered', async () => {

@@ -29,6 +29,12 @@ const wasmModule = workerData ? workerData.wasmModule : null;
 let wasmKernel = null;
 parentPort.on('message', (message) => {
   const task = message.task;
+  // A band the calling thread has claimed (to composite it itself) is skipped.
+  if (message.claims && Atomics.compareExchange(message.claims, message.band, 0, 1) !== 0) {
+    if (message.progress) Atomics.add(message.progress, 0, 1);
+    parentPort.postMessage({ id: message.id, skipped: true });
+    return;
+  }
   try {
     if (message.wasm && wasmModule) {
       if (wasmKernel === null) wasmKernel = ${instantiateWasmKernel.name}(wasmModule);
@@ -48,8 +54,27 @@ parentPort.on('message', (message) => {
 `;
 }
 
+/** How {@link BandWorkerPool.run} runs a band. */
+export interface BandRunOptions {
+  /**
+   * A shared counter the worker increments (with `Atomics.add`) as soon as the band is done or
+   * skipped, so the calling thread can see its progress without an event-loop turn.
+   */
+  readonly progress?: Int32Array;
+  /** Run the WebAssembly kernel's loops (when the worker has the module). */
+  readonly wasm?: boolean;
+  /** Shared memory for the band's RGBA bytes (else the worker allocates them). */
+  readonly output?: Uint8ClampedArray;
+  /**
+   * Who composites the band: the worker first sets `claims[band]` from 0 to 1 with
+   * `Atomics.compareExchange`, and skips the band when it is not 0 any more (the calling
+   * thread took it back).
+   */
+  readonly claim?: { readonly claims: Int32Array; readonly band: number };
+}
+
 interface Pending {
-  readonly resolve: (output: Uint8ClampedArray) => void;
+  readonly resolve: (output: Uint8ClampedArray | null) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -61,6 +86,7 @@ interface Slot {
 interface Reply {
   readonly id: number;
   readonly output?: Uint8ClampedArray;
+  readonly skipped?: boolean;
   readonly error?: string;
 }
 
@@ -102,19 +128,15 @@ export class BandWorkerPool {
    *
    * @param index - which worker (0-based); bands sent to one worker run in order.
    * @param input - the band, with copies of its rows to transfer.
-   * @param progress - a shared counter the worker increments (with `Atomics.add`) as soon as
-   *   the band is done, so the calling thread can see its progress without an event-loop turn.
-   * @param wasm - run the WebAssembly kernel's loops (when the worker has the module).
-   * @param output - shared memory for the band's RGBA bytes (else the worker allocates them).
-   * @returns the band's RGBA bytes.
+   * @param options - progress counter, kernel, output memory and claim of the band.
+   * @returns the band's RGBA bytes, or `null` when the worker skipped a band claimed by
+   *   another thread.
    */
   run(
     index: number,
     input: BandInput,
-    progress?: Int32Array,
-    wasm = false,
-    output?: Uint8ClampedArray,
-  ): Promise<Uint8ClampedArray> {
+    options: BandRunOptions = {},
+  ): Promise<Uint8ClampedArray | null> {
     return new Promise((resolve, reject) => {
       let slot: Slot;
       try {
@@ -127,7 +149,11 @@ export class BandWorkerPool {
       const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, task: input.task, progress, wasm, output }, input.transfer);
+      const { progress, wasm = false, output, claim } = options;
+      slot.worker.postMessage(
+        { id, task: input.task, progress, wasm, output, claims: claim?.claims, band: claim?.band },
+        input.transfer,
+      );
     });
   }
 
@@ -180,6 +206,7 @@ export class BandWorkerPool {
       if (slot.pending.size === 0) worker.unref();
       answered = true;
       if (reply.output) pending.resolve(reply.output);
+      else if (reply.skipped) pending.resolve(null);
       else pending.reject(new Error(reply.error ?? 'The compositing worker failed'));
     });
     const fail = (error: Error) => {

@@ -41,10 +41,24 @@ function compositeRange(
   });
 }
 
-/** Composites a validated composite on the calling thread. */
-export function compositePreparedSync(composite: PreparedComposite): Raster {
+/**
+ * RGBA bytes for a `width × height` result in shared memory, which worker threads write into
+ * directly.
+ */
+function sharedRaster(width: number, height: number): Uint8ClampedArray {
+  return new Uint8ClampedArray(new SharedArrayBuffer(width * height * 4));
+}
+
+/**
+ * Composites a validated composite on the calling thread.
+ *
+ * @param composite - the validated composite.
+ * @param shared - put the result in a `SharedArrayBuffer` (as {@link compositePrepared} does)
+ *   instead of an `ArrayBuffer`.
+ */
+export function compositePreparedSync(composite: PreparedComposite, shared = false): Raster {
   const { width, height } = composite;
-  const output = new Uint8ClampedArray(width * height * 4);
+  const output = shared ? sharedRaster(width, height) : new Uint8ClampedArray(width * height * 4);
   if (composite.layers.length === 0) output.set(composite.base);
   else {
     compositeBand({
@@ -90,8 +104,14 @@ const minBandCost = 400_000;
  * copies each worker band's rows just before sending it and keeps every worker
  * {@link lookahead} bands ahead (a shared counter tells it how many each has finished), so the
  * copies overlap the workers' compositing and the split adapts to what each band really costs
- * (occlusion makes the estimate rough). A band whose worker fails is composited on the calling
+ * (occlusion makes the estimate rough). When no band is left to send, the calling thread takes
+ * back the bands still queued at a worker (each band is claimed with a compare-and-swap, so
+ * exactly one thread composites it) instead of waiting for them. The result is in shared memory
+ * that the workers write into directly. A band whose worker fails is composited on the calling
  * thread instead.
+ *
+ * @returns the result, its bytes on a `SharedArrayBuffer` (also when all the work stays on the
+ *   calling thread, so callers see one kind of buffer).
  */
 export async function compositePrepared(
   composite: PreparedComposite,
@@ -103,7 +123,7 @@ export async function compositePrepared(
   for (const cost of costs) total += cost;
   const threads = plan.pool.available ? Math.min(plan.threads, height) : 1;
   if (threads <= 1 || total < plan.threshold || composite.layers.length === 0) {
-    return compositePreparedSync(composite);
+    return compositePreparedSync(composite, true);
   }
 
   const perThread = Math.max(
@@ -114,20 +134,24 @@ export async function compositePrepared(
   const bands = planBands(costs, new Array<number>(bandCount).fill(1)).filter(
     (band) => band.rowStart < band.rowEnd,
   );
-  const output = new Uint8ClampedArray(width * height * 4);
+  const output = sharedRaster(width, height);
   const wasm = usesWasmKernel();
   const rowBytes = width * 4;
   const signal = plan.signal;
   const workers = threads - 1;
   const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
+  // Who composites each band: 0 nobody yet, 1 its worker, 2 the calling thread.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * bands.length));
   const sent = new Int32Array(workers);
   const arenas = Array.from({ length: workers }, (_, worker) => plan.pool.claimArena(worker));
   const jobs: Promise<void>[] = [];
   let next = 0;
   let last = bands.length - 1;
   const send = (worker: number) => {
-    const band = bands[next++]!;
-    const view = output.subarray(band.rowStart * rowBytes, band.rowEnd * rowBytes);
+    const index = next++;
+    const band = bands[index]!;
+    // The worker writes its rows straight into the output, which is shared memory.
+    const rows = output.subarray(band.rowStart * rowBytes, band.rowEnd * rowBytes);
     const counter = progress.subarray(worker, worker + 1);
     // A worker has at most `lookahead` bands in flight, so the slot of the band sent
     // `lookahead + 1` bands before this one is free.
@@ -137,13 +161,20 @@ export async function compositePrepared(
       slot: sent[worker]! % (lookahead + 1),
     });
     const input = { ...copied, task: { ...copied.task, wasmFloat32: usesFloat32Path() } };
-    const shared = arena.output(height, rowBytes, band.rowStart, band.rowEnd);
     sent[worker]!++;
+    const run = plan.pool.run(worker, input, {
+      progress: counter,
+      wasm,
+      output: rows,
+      claim: { claims, band: index },
+    });
     jobs.push(
-      plan.pool.run(worker, input, counter, wasm, shared).then(
-        (bytes) => view.set(bytes),
+      run.then(
+        () => {},
         () => {
-          if (!signal?.aborted) compositeRange(composite, band, output, wasm);
+          // Unless the calling thread took the band back already (or the composite is aborted).
+          if (signal?.aborted || Atomics.compareExchange(claims, index, 0, 2) === 2) return;
+          compositeRange(composite, band, output, wasm);
         },
       ),
     );
@@ -158,6 +189,14 @@ export async function compositePrepared(
     }
     if (next <= last) compositeRange(composite, bands[last--]!, output, wasm);
     if (signal?.aborted) break;
+  }
+  // Every band is sent or done. The bands still waiting in a worker's queue are taken back,
+  // newest first (a worker runs its bands in order, so it reaches those last): the calling
+  // thread would otherwise wait idle while the workers finish up to `lookahead` bands each.
+  for (let index = next - 1; index >= 0 && !signal?.aborted; index--) {
+    if (Atomics.compareExchange(claims, index, 0, 2) === 0) {
+      compositeRange(composite, bands[index]!, output, wasm);
+    }
   }
 
   const release = () => {
@@ -174,7 +213,7 @@ export async function compositePrepared(
       if (signal.aborted) throw AbortError.fromSignal(signal, 'The composite');
       await Promise.race([Promise.all(jobs), aborted.promise]);
       // Only when every band is done: an aborted composite may leave bands running, which
-      // still read and write their arena.
+      // still read their arena.
       release();
     } finally {
       aborted.dispose();
