@@ -852,8 +852,43 @@ export function wasmBlendsMode(mode: number): boolean {
 }
 
 /**
- * Copies into the stage what the row reads: the backdrop's row, and the span `from`..`to` of
- * each layer in it (with its mask).
+ * Copies the columns `from`..`to` of a row from `source` to `target`, but those of the hidden
+ * runs (`hiddenStart`/`hiddenEnd`, `count` of them, sorted, not overlapping), where a higher
+ * layer hides this one: nothing reads those pixels.
+ *
+ * @param targetAt - index in `target` of canvas column 0.
+ * @param sourceAt - index in `source` of canvas column 0 of the row.
+ */
+export function stageVisible(
+  target: Uint32Array | Uint8Array,
+  targetAt: number,
+  source: Uint32Array | Uint8Array,
+  sourceAt: number,
+  from: number,
+  to: number,
+  hiddenStart: Int32Array,
+  hiddenEnd: Int32Array,
+  count: number,
+): void {
+  let x = from;
+  for (let run = 0; run < count && x < to; run++) {
+    const end = hiddenEnd[run]!;
+    if (end <= x) continue;
+    const start = hiddenStart[run]!;
+    if (start >= to) break;
+    if (start > x) target.set(source.subarray(sourceAt + x, sourceAt + start), targetAt + x);
+    x = end;
+  }
+  if (x < to) target.set(source.subarray(sourceAt + x, sourceAt + to), targetAt + x);
+}
+
+/**
+ * Copies into the stage what the row reads and marks its hidden runs, top-down: each layer's
+ * span `from`..`to` (with its mask) but for the runs a higher layer hides, then, for a layer
+ * that hides what is below it, its own hidden runs (`markHidden` in WebAssembly); last the
+ * backdrop's row but for every hidden run. Pixels under a hidden run are never read (see
+ * `markHidden`), so they are not copied: on matted AI layers that is a large part of the
+ * bytes, and copying them was mostly waiting for memory.
  */
 export function stageRowWasm(
   state: RowState,
@@ -864,26 +899,56 @@ export function stageRowWasm(
   spanTo: Int32Array,
   layerMasks: readonly Uint8Array[],
   layerHasMask: Uint8Array,
+  layerHides: Uint8Array,
 ): void {
   const words = stage.words;
-  const baseStart = state.baseStart;
-  words.set(state.base.subarray(baseStart, baseStart + width), stage.baseAt >>> 2);
+  const sortedStart = stage.sortedStart;
+  const sortedEnd = stage.sortedEnd;
+  const runs = state.hiddenRuns;
+  let sorted = 0;
   for (let level = 0; level < state.count; level++) {
     if (layerInRow[level] === 0) continue;
     const offset = state.rowIndex[level]!;
     const from = spanFrom[level]!;
     const to = spanTo[level]!;
-    words.set(
-      state.layerWords[level]!.subarray(offset + from, offset + to),
-      ((stage.layersAt >>> 2) + level * stage.stride + from) | 0,
-    );
-    if (layerHasMask[level] === 1) {
-      stage.masks.set(
-        layerMasks[level]!.subarray(offset + from, offset + to),
-        level * stage.stride + from,
-      );
+    const layerAt = ((stage.layersAt >>> 2) + level * stage.stride) | 0;
+    const layerWords = state.layerWords[level]!;
+    stageVisible(words, layerAt, layerWords, offset, from, to, sortedStart, sortedEnd, sorted);
+    const hasMask = layerHasMask[level] === 1;
+    if (hasMask) {
+      const mask = layerMasks[level]!;
+      const maskAt = level * stage.stride;
+      stageVisible(stage.masks, maskAt, mask, offset, from, to, sortedStart, sortedEnd, sorted);
+    }
+    if (layerHides[level] === 0) continue;
+    const found = runs[0]!;
+    markHiddenWasm(state, stage, level, hasMask, from, to);
+    // Insert the new runs among the sorted ones (a row has few).
+    for (let run = found; run < runs[0]!; run++) {
+      const start = runs[run * 3 + 1]!;
+      const end = runs[run * 3 + 2]!;
+      let place = sorted++;
+      while (place > 0 && sortedStart[place - 1]! > start) {
+        sortedStart[place] = sortedStart[place - 1]!;
+        sortedEnd[place] = sortedEnd[place - 1]!;
+        place--;
+      }
+      sortedStart[place] = start;
+      sortedEnd[place] = end;
     }
   }
+  const baseAt = stage.baseAt >>> 2;
+  stageVisible(
+    words,
+    baseAt,
+    state.base,
+    state.baseStart,
+    0,
+    width,
+    sortedStart,
+    sortedEnd,
+    sorted,
+  );
 }
 
 /** `markHidden` in WebAssembly, on the staged layer row (see `RowState.hiddenRuns`). */
@@ -1116,6 +1181,8 @@ export function stageWasmRow(kernel: WasmKernel, width: number, count: number): 
     words: new Uint32Array(buffer, 0, masksAt >>> 2),
     masks: new Uint8Array(buffer, masksAt, count * padded),
     output: new Uint32Array(buffer, outputAt, width),
+    sortedStart: new Int32Array(width),
+    sortedEnd: new Int32Array(width),
   };
 }
 
@@ -1219,6 +1286,8 @@ export function compositeBand(task: BandTask): void {
   const runFrom = new Int32Array(width);
   const runTo = new Int32Array(width);
   const alphaShift = state.shifts[3]!;
+  // The alpha byte's bits in a pixel's word: `word & alphaBits` is 0 when it is transparent.
+  const alphaBits = (255 << alphaShift) | 0;
   const base = state.base;
   const starts = state.starts;
   const rowIndex = state.rowIndex;
@@ -1242,6 +1311,31 @@ export function compositeBand(task: BandTask): void {
       const hasMask = layerHasMask[level] === 1;
       let from = layerLeft[level]!;
       let to = layerRight[level]!;
+      if (!hasMask) {
+        // Transparent borders are wide: four pixels a test first.
+        while (
+          from + 4 <= to &&
+          ((words[rowOffset + from]! |
+            words[rowOffset + from + 1]! |
+            words[rowOffset + from + 2]! |
+            words[rowOffset + from + 3]!) &
+            alphaBits) ===
+            0
+        ) {
+          from += 4;
+        }
+        while (
+          to - 4 >= from &&
+          ((words[rowOffset + to - 1]! |
+            words[rowOffset + to - 2]! |
+            words[rowOffset + to - 3]! |
+            words[rowOffset + to - 4]!) &
+            alphaBits) ===
+            0
+        ) {
+          to -= 4;
+        }
+      }
       while (
         from < to &&
         (((words[rowOffset + from]! >>> alphaShift) & 255) === 0 ||
@@ -1270,21 +1364,20 @@ export function compositeBand(task: BandTask): void {
     state.touched.fill(0);
     state.hiddenRuns[0] = 0;
     if (stage !== null) {
-      stageRowWasm(state, stage, width, layerInRow, spanFrom, spanTo, layerMasks, layerHasMask);
+      stageRowWasm(
+        state,
+        stage,
+        width,
+        layerInRow,
+        spanFrom,
+        spanTo,
+        layerMasks,
+        layerHasMask,
+        layerHides,
+      );
     }
-    for (let level = 0; level < count; level++) {
+    for (let level = 0; level < count && stage === null; level++) {
       if (layerInRow[level] === 0 || layerHides[level] === 0) continue;
-      if (stage !== null) {
-        markHiddenWasm(
-          state,
-          stage,
-          level,
-          layerHasMask[level] === 1,
-          spanFrom[level]!,
-          spanTo[level]!,
-        );
-        continue;
-      }
       markHidden(
         state,
         level,
@@ -1548,6 +1641,7 @@ export function compositeBandSource(): string {
     wasmBlendsMode,
     leanMode,
     blendOpaqueRunFloat32Wasm,
+    stageVisible,
     stageRowWasm,
     markHiddenWasm,
     stagedSourceAt,

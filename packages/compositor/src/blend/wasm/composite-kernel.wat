@@ -147,6 +147,29 @@
         (block $end
           (loop $extend
             (br_if $end (i32.ge_s (local.get $x) (local.get $to)))
+            ;; Four columns at once while all four are unmarked and opaque (mask 255).
+            (if (i32.le_s (i32.add (local.get $x) (i32.const 4)) (local.get $to))
+              (then
+                (if (i32.and
+                      (i32.and
+                        (i32x4.all_true
+                          (i32x4.eq
+                            (v128.load
+                              (i32.add (local.get $starts) (i32.shl (local.get $x) (i32.const 2))))
+                            (i32x4.splat (local.get $unset))))
+                        (i32x4.all_true
+                          (i32x4.ge_u
+                            (v128.load
+                              (i32.add (local.get $layer) (i32.shl (local.get $x) (i32.const 2))))
+                            (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))))
+                      (i32.or
+                        (i32.eqz (local.get $hasMask))
+                        (i32.eq
+                          (i32.load (i32.add (local.get $mask) (local.get $x)))
+                          (i32.const -1))))
+                  (then
+                    (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                    (br $extend)))))
             (br_if $end
               (i32.ne
                 (i32.load (i32.add (local.get $starts) (i32.shl (local.get $x) (i32.const 2))))
@@ -170,15 +193,29 @@
             (br $scan)))
         (br_if $scan (i32.lt_s (i32.sub (local.get $x) (local.get $runStart)) (local.get $minimum)))
         (local.set $column (local.get $runStart))
-        (loop $fill
-          (i32.store
-            (i32.add (local.get $starts) (i32.shl (local.get $column) (i32.const 2)))
-            (local.get $level))
-          (i32.store
-            (i32.add (local.get $hiddenEnd) (i32.shl (local.get $column) (i32.const 2)))
-            (local.get $x))
-          (local.set $column (i32.add (local.get $column) (i32.const 1)))
-          (br_if $fill (i32.lt_s (local.get $column) (local.get $x))))
+        ;; Four columns a store while four remain (a run is at least `minimum` long).
+        (block $wide
+          (loop $fill4
+            (br_if $wide (i32.gt_s (i32.add (local.get $column) (i32.const 4)) (local.get $x)))
+            (v128.store
+              (i32.add (local.get $starts) (i32.shl (local.get $column) (i32.const 2)))
+              (i32x4.splat (local.get $level)))
+            (v128.store
+              (i32.add (local.get $hiddenEnd) (i32.shl (local.get $column) (i32.const 2)))
+              (i32x4.splat (local.get $x)))
+            (local.set $column (i32.add (local.get $column) (i32.const 4)))
+            (br $fill4)))
+        (block $filled
+          (br_if $filled (i32.ge_s (local.get $column) (local.get $x)))
+          (loop $fill
+            (i32.store
+              (i32.add (local.get $starts) (i32.shl (local.get $column) (i32.const 2)))
+              (local.get $level))
+            (i32.store
+              (i32.add (local.get $hiddenEnd) (i32.shl (local.get $column) (i32.const 2)))
+              (local.get $x))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br_if $fill (i32.lt_s (local.get $column) (local.get $x)))))
         (local.set $record
           (i32.add
             (local.get $runs)
@@ -896,7 +933,46 @@
   ;; at the first pixel that is not opaque, else 1.
   (func (export "startOpaque32") (param $source i32) (param $acc i32) (param $n i32) (result i32)
     (local $end i32)
+    (local $pixels v128)
+    (local $low v128)
+    (local $high v128)
     (local.set $end (i32.add (local.get $source) (i32.shl (local.get $n) (i32.const 2))))
+    ;; Four pixels at a time, then one.
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $source) (i32.const 16)) (local.get $end)))
+        (local.set $pixels (v128.load (local.get $source)))
+        (if (i32.eqz
+              (i32x4.all_true
+                (i32x4.ge_u
+                  (local.get $pixels)
+                  (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))))
+          (then (return (i32.const 0))))
+        (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
+        (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
+        (v128.store
+          (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low)))
+            (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+        (v128.store offset=16
+          (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low)))
+            (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+        (v128.store offset=32
+          (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high)))
+            (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+        (v128.store offset=48
+          (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high)))
+            (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+        (local.set $source (i32.add (local.get $source) (i32.const 16)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $source) (local.get $end)))
       (loop $next
@@ -1127,6 +1203,36 @@
   (func (export "writeOpaque32") (param $acc i32) (param $output i32) (param $n i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $output) (i32.shl (local.get $n) (i32.const 2))))
+    ;; Four pixels a store (the saturating narrows clamp), alpha set to 255 after; then one.
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $output) (i32.const 16)) (local.get $end)))
+        (v128.store
+          (local.get $output)
+          (v128.or
+            (i8x16.narrow_i16x8_u
+              (i16x8.narrow_i32x4_s
+                (i32x4.trunc_sat_f32x4_s
+                  (f32x4.add
+                    (f32x4.mul (v128.load (local.get $acc)) (v128.const f32x4 255 255 255 255))
+                    (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                (i32x4.trunc_sat_f32x4_s
+                  (f32x4.add
+                    (f32x4.mul (v128.load offset=16 (local.get $acc)) (v128.const f32x4 255 255 255 255))
+                    (v128.const f32x4 0.5 0.5 0.5 0.5))))
+              (i16x8.narrow_i32x4_s
+                (i32x4.trunc_sat_f32x4_s
+                  (f32x4.add
+                    (f32x4.mul (v128.load offset=32 (local.get $acc)) (v128.const f32x4 255 255 255 255))
+                    (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                (i32x4.trunc_sat_f32x4_s
+                  (f32x4.add
+                    (f32x4.mul (v128.load offset=48 (local.get $acc)) (v128.const f32x4 255 255 255 255))
+                    (v128.const f32x4 0.5 0.5 0.5 0.5)))))
+            (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (local.set $output (i32.add (local.get $output) (i32.const 16)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $output) (local.get $end)))
       (loop $next
@@ -1134,12 +1240,10 @@
           (local.get $output)
           (i8x16.narrow_i16x8_u
             (i16x8.narrow_i32x4_s
-              (i32x4.replace_lane 3
-                (i32x4.trunc_sat_f32x4_s
+              (i32x4.replace_lane 3 (i32x4.trunc_sat_f32x4_s
                   (f32x4.add
                     (f32x4.mul (v128.load (local.get $acc)) (v128.const f32x4 255 255 255 255))
-                    (v128.const f32x4 0.5 0.5 0.5 0.5)))
-                (i32.const 255))
+                    (v128.const f32x4 0.5 0.5 0.5 0.5))) (i32.const 255))
               (v128.const i32x4 0 0 0 0))
             (v128.const i32x4 0 0 0 0)))
         (local.set $acc (i32.add (local.get $acc) (i32.const 16)))

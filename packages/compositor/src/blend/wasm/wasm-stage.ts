@@ -45,4 +45,8 @@ export interface WasmStage {
   readonly masks: Uint8Array;
   /** View of the output row. */
   readonly output: Uint32Array;
+  /** Scratch (not in the kernel's memory): starts of the row's hidden runs, sorted. */
+  readonly sortedStart: Int32Array;
+  /** Scratch: ends of the row's hidden runs, in the order of `sortedStart`. */
+  readonly sortedEnd: Int32Array;
 }
