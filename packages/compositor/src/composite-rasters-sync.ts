@@ -18,7 +18,7 @@ import type { RasterLayer } from './raster-layer.js';
  *
  * @param base - the backdrop; the result has its size.
  * @param layers - the layers, **first on top**.
- * @returns a new raster the size of `base`.
+ * @returns a new raster the size of `base`, its bytes on an ordinary `ArrayBuffer`.
  * @throws {ValidationError} when a raster, offset, blend mode, opacity or mask is malformed.
  */
 export function compositeRastersSync(base: Raster, layers: readonly RasterLayer[]): Raster {
