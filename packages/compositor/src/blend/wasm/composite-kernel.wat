@@ -990,10 +990,11 @@
         (br_if $next (i32.lt_u (local.get $source) (local.get $end)))))
     (i32.const 1))
 
-  ;; `normal` over an opaque backdrop, float32. Without a mask, four pixels an iteration: their
-  ;; weights in two f64x2 (the same float64 expressions as the one-pixel loop, so the same bits),
-  ;; a group of four transparent pixels skipped; a transparent pixel among others gets weights 0
-  ;; and 1, which leave its column's bits unchanged, as skipping it would.
+  ;; `normal` over an opaque backdrop, float32. Four pixels an iteration, then one: their
+  ;; weights in two f64x2 (the same float64 expressions as the one-pixel loop, mask included, so
+  ;; the same bits), a group of four transparent pixels skipped; a transparent or masked-out
+  ;; pixel among others gets weights 0 and 1, which leave its column's bits unchanged, as
+  ;; skipping it would.
   (func (export "normalOpaque32")
     (param $layer i32) (param $mask i32) (param $hasMask i32) (param $acc i32) (param $n i32)
     (param $alphaScale f64)
@@ -1010,81 +1011,100 @@
     (local $alpha23 v128)
     (local $sourceWeight v128)
     (local $backdropWeight v128)
+    (local $masks v128)
     (local.set $end (i32.add (local.get $layer) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.eqz (local.get $hasMask))
-      (then
-        (block $wide
-          (loop $next4
-            (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
-            (local.set $pixels (v128.load (local.get $layer)))
-            (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
-            (if (v128.any_true (local.get $alphas))
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
+        (local.set $pixels (v128.load (local.get $layer)))
+        (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
+        (if (v128.any_true (local.get $alphas))
+          (then
+            (local.set $alpha01
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u (local.get $alphas))
+                (f64x2.splat (local.get $alphaScale))))
+            (local.set $alpha23
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                    (local.get $alphas) (local.get $alphas)))
+                (f64x2.splat (local.get $alphaScale))))
+            (if (local.get $hasMask)
               (then
+                (local.set $masks
+                  (i32x4.extend_low_i16x8_u
+                    (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $mask)))))
                 (local.set $alpha01
                   (f64x2.mul
-                    (f64x2.convert_low_i32x4_u (local.get $alphas))
-                    (f64x2.splat (local.get $alphaScale))))
+                    (local.get $alpha01)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u (local.get $masks))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))
                 (local.set $alpha23
                   (f64x2.mul
-                    (f64x2.convert_low_i32x4_u
-                      (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                        (local.get $alphas) (local.get $alphas)))
-                    (f64x2.splat (local.get $alphaScale))))
-                ;; Cs·(αs / 255) + (1 − αs)·cb, per pixel
-                (local.set $sourceWeight
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul (local.get $alpha01) (v128.const f64x2 0.00392156862745098 0.00392156862745098)))
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul (local.get $alpha23) (v128.const f64x2 0.00392156862745098 0.00392156862745098)))))
-                (local.set $backdropWeight
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.sub (v128.const f64x2 1 1) (local.get $alpha01)))
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.sub (v128.const f64x2 1 1) (local.get $alpha23)))))
-                (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
-                (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
-                (v128.store
-                  (local.get $acc)
-                  (f32x4.add
-                    (f32x4.mul
-                      (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low)))
-                      (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $sourceWeight) (local.get $sourceWeight)))
-                    (f32x4.mul
-                      (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $backdropWeight) (local.get $backdropWeight))
-                      (v128.load (local.get $acc)))))
-                (v128.store offset=16
-                  (local.get $acc)
-                  (f32x4.add
-                    (f32x4.mul
-                      (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low)))
-                      (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $sourceWeight) (local.get $sourceWeight)))
-                    (f32x4.mul
-                      (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $backdropWeight) (local.get $backdropWeight))
-                      (v128.load offset=16 (local.get $acc)))))
-                (v128.store offset=32
-                  (local.get $acc)
-                  (f32x4.add
-                    (f32x4.mul
-                      (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high)))
-                      (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $sourceWeight) (local.get $sourceWeight)))
-                    (f32x4.mul
-                      (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $backdropWeight) (local.get $backdropWeight))
-                      (v128.load offset=32 (local.get $acc)))))
-                (v128.store offset=48
-                  (local.get $acc)
-                  (f32x4.add
-                    (f32x4.mul
-                      (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high)))
-                      (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $sourceWeight) (local.get $sourceWeight)))
-                    (f32x4.mul
-                      (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $backdropWeight) (local.get $backdropWeight))
-                      (v128.load offset=48 (local.get $acc)))))
+                    (local.get $alpha23)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                          (local.get $masks) (local.get $masks)))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))))
+            ;; Cs·(αs / 255) + (1 − αs)·cb, per pixel
+            (local.set $sourceWeight
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero
+                  (f64x2.mul (local.get $alpha01) (v128.const f64x2 0.00392156862745098 0.00392156862745098)))
+                (f32x4.demote_f64x2_zero
+                  (f64x2.mul (local.get $alpha23) (v128.const f64x2 0.00392156862745098 0.00392156862745098)))))
+            (local.set $backdropWeight
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero
+                  (f64x2.sub (v128.const f64x2 1 1) (local.get $alpha01)))
+                (f32x4.demote_f64x2_zero
+                  (f64x2.sub (v128.const f64x2 1 1) (local.get $alpha23)))))
+            (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
+            (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
+            (v128.store
+              (local.get $acc)
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low)))
+                  (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $sourceWeight) (local.get $sourceWeight)))
+                (f32x4.mul
+                  (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $backdropWeight) (local.get $backdropWeight))
+                  (v128.load (local.get $acc)))))
+            (v128.store offset=16
+              (local.get $acc)
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low)))
+                  (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $sourceWeight) (local.get $sourceWeight)))
+                (f32x4.mul
+                  (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $backdropWeight) (local.get $backdropWeight))
+                  (v128.load offset=16 (local.get $acc)))))
+            (v128.store offset=32
+              (local.get $acc)
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high)))
+                  (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $sourceWeight) (local.get $sourceWeight)))
+                (f32x4.mul
+                  (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $backdropWeight) (local.get $backdropWeight))
+                  (v128.load offset=32 (local.get $acc)))))
+            (v128.store offset=48
+              (local.get $acc)
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high)))
+                  (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $sourceWeight) (local.get $sourceWeight)))
+                (f32x4.mul
+                  (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $backdropWeight) (local.get $backdropWeight))
+                  (v128.load offset=48 (local.get $acc)))))
 ))
-            (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
-            (br $next4)))))
+        (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 4)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $layer) (local.get $end)))
       (loop $next
@@ -1121,7 +1141,7 @@
         (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
         (br_if $next (i32.lt_u (local.get $layer) (local.get $end))))))
 
-  ;; `multiply` over an opaque backdrop, float32. Without a mask, four pixels an iteration, as
+  ;; `multiply` over an opaque backdrop, float32. Four pixels an iteration, then one, as
   ;; `normalOpaque32`.
   (func (export "multiplyOpaque32")
     (param $layer i32) (param $mask i32) (param $hasMask i32) (param $acc i32) (param $n i32)
@@ -1136,78 +1156,101 @@
     (local $low v128)
     (local $high v128)
     (local $weight v128)
+    (local $alpha01 v128)
+    (local $alpha23 v128)
+    (local $masks v128)
     (local.set $end (i32.add (local.get $layer) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.eqz (local.get $hasMask))
-      (then
-        (block $wide
-          (loop $next4
-            (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
-            (local.set $pixels (v128.load (local.get $layer)))
-            (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
-            (if (v128.any_true (local.get $alphas))
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
+        (local.set $pixels (v128.load (local.get $layer)))
+        (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
+        (if (v128.any_true (local.get $alphas))
+          (then
+            (local.set $alpha01
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u (local.get $alphas))
+                (f64x2.splat (local.get $alphaScale))))
+            (local.set $alpha23
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                    (local.get $alphas) (local.get $alphas)))
+                (f64x2.splat (local.get $alphaScale))))
+            (if (local.get $hasMask)
               (then
-                (local.set $weight
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u (local.get $alphas))
-                        (f64x2.splat (local.get $alphaScale))))
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u
-                          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                            (local.get $alphas) (local.get $alphas)))
-                        (f64x2.splat (local.get $alphaScale))))))
-                (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
-                (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
-                ;; co = Cb + αs·(Cb·Cs − Cb)
-                (local.set $backdrop (v128.load (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
-                (v128.store
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=16 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
-                (v128.store offset=16
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=32 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
-                (v128.store offset=32
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=48 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
-                (v128.store offset=48
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                        (local.get $backdrop)))))))
-            (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
-            (br $next4)))))
+                (local.set $masks
+                  (i32x4.extend_low_i16x8_u
+                    (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $mask)))))
+                (local.set $alpha01
+                  (f64x2.mul
+                    (local.get $alpha01)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u (local.get $masks))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))
+                (local.set $alpha23
+                  (f64x2.mul
+                    (local.get $alpha23)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                          (local.get $masks) (local.get $masks)))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))))
+            (local.set $weight
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $alpha01))
+                (f32x4.demote_f64x2_zero (local.get $alpha23))))
+            (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
+            (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
+            ;; co = Cb + αs·(Cb·Cs − Cb)
+            (local.set $backdrop (v128.load (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
+            (v128.store
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=16 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
+            (v128.store offset=16
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=32 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
+            (v128.store offset=32
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=48 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
+            (v128.store offset=48
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (f32x4.mul (local.get $backdrop) (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+                    (local.get $backdrop)))))))
+        (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 4)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $layer) (local.get $end)))
       (loop $next
@@ -1243,7 +1286,7 @@
         (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
         (br_if $next (i32.lt_u (local.get $layer) (local.get $end))))))
 
-  ;; `screen` over an opaque backdrop, float32. Without a mask, four pixels an iteration, as
+  ;; `screen` over an opaque backdrop, float32. Four pixels an iteration, then one, as
   ;; `normalOpaque32`.
   (func (export "screenOpaque32")
     (param $layer i32) (param $mask i32) (param $hasMask i32) (param $acc i32) (param $n i32)
@@ -1258,82 +1301,105 @@
     (local $low v128)
     (local $high v128)
     (local $weight v128)
+    (local $alpha01 v128)
+    (local $alpha23 v128)
+    (local $masks v128)
     (local.set $end (i32.add (local.get $layer) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.eqz (local.get $hasMask))
-      (then
-        (block $wide
-          (loop $next4
-            (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
-            (local.set $pixels (v128.load (local.get $layer)))
-            (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
-            (if (v128.any_true (local.get $alphas))
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
+        (local.set $pixels (v128.load (local.get $layer)))
+        (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
+        (if (v128.any_true (local.get $alphas))
+          (then
+            (local.set $alpha01
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u (local.get $alphas))
+                (f64x2.splat (local.get $alphaScale))))
+            (local.set $alpha23
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                    (local.get $alphas) (local.get $alphas)))
+                (f64x2.splat (local.get $alphaScale))))
+            (if (local.get $hasMask)
               (then
-                (local.set $weight
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u (local.get $alphas))
-                        (f64x2.splat (local.get $alphaScale))))
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u
-                          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                            (local.get $alphas) (local.get $alphas)))
-                        (f64x2.splat (local.get $alphaScale))))))
-                (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
-                (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
-                ;; co = Cb + αs·(Cs − Cb·Cs)
-                (local.set $backdrop (v128.load (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (local.get $source)
-                        (f32x4.mul (local.get $backdrop) (local.get $source))))))
-                (local.set $backdrop (v128.load offset=16 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=16
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (local.get $source)
-                        (f32x4.mul (local.get $backdrop) (local.get $source))))))
-                (local.set $backdrop (v128.load offset=32 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=32
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (local.get $source)
-                        (f32x4.mul (local.get $backdrop) (local.get $source))))))
-                (local.set $backdrop (v128.load offset=48 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=48
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
-                      (f32x4.sub
-                        (local.get $source)
-                        (f32x4.mul (local.get $backdrop) (local.get $source))))))))
-            (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
-            (br $next4)))))
+                (local.set $masks
+                  (i32x4.extend_low_i16x8_u
+                    (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $mask)))))
+                (local.set $alpha01
+                  (f64x2.mul
+                    (local.get $alpha01)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u (local.get $masks))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))
+                (local.set $alpha23
+                  (f64x2.mul
+                    (local.get $alpha23)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                          (local.get $masks) (local.get $masks)))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))))
+            (local.set $weight
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $alpha01))
+                (f32x4.demote_f64x2_zero (local.get $alpha23))))
+            (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
+            (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
+            ;; co = Cb + αs·(Cs − Cb·Cs)
+            (local.set $backdrop (v128.load (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (local.get $source)
+                    (f32x4.mul (local.get $backdrop) (local.get $source))))))
+            (local.set $backdrop (v128.load offset=16 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=16
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (local.get $source)
+                    (f32x4.mul (local.get $backdrop) (local.get $source))))))
+            (local.set $backdrop (v128.load offset=32 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=32
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (local.get $source)
+                    (f32x4.mul (local.get $backdrop) (local.get $source))))))
+            (local.set $backdrop (v128.load offset=48 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=48
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (local.get $source)
+                    (f32x4.mul (local.get $backdrop) (local.get $source))))))))
+        (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 4)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $layer) (local.get $end)))
       (loop $next
@@ -1370,7 +1436,7 @@
         (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
         (br_if $next (i32.lt_u (local.get $layer) (local.get $end))))))
 
-  ;; `soft-light` over an opaque backdrop, float32. Without a mask, four pixels an iteration, as
+  ;; `soft-light` over an opaque backdrop, float32. Four pixels an iteration, then one, as
   ;; `normalOpaque32`.
   (func (export "softLightOpaque32")
     (param $layer i32) (param $mask i32) (param $hasMask i32) (param $acc i32) (param $n i32)
@@ -1385,186 +1451,209 @@
     (local $low v128)
     (local $high v128)
     (local $weight v128)
+    (local $alpha01 v128)
+    (local $alpha23 v128)
+    (local $masks v128)
     (local.set $end (i32.add (local.get $layer) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.eqz (local.get $hasMask))
-      (then
-        (block $wide
-          (loop $next4
-            (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
-            (local.set $pixels (v128.load (local.get $layer)))
-            (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
-            (if (v128.any_true (local.get $alphas))
+    (block $wide
+      (loop $next4
+        (br_if $wide (i32.gt_u (i32.add (local.get $layer) (i32.const 16)) (local.get $end)))
+        (local.set $pixels (v128.load (local.get $layer)))
+        (local.set $alphas (i32x4.shr_u (local.get $pixels) (i32.const 24)))
+        (if (v128.any_true (local.get $alphas))
+          (then
+            (local.set $alpha01
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u (local.get $alphas))
+                (f64x2.splat (local.get $alphaScale))))
+            (local.set $alpha23
+              (f64x2.mul
+                (f64x2.convert_low_i32x4_u
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                    (local.get $alphas) (local.get $alphas)))
+                (f64x2.splat (local.get $alphaScale))))
+            (if (local.get $hasMask)
               (then
-                (local.set $weight
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u (local.get $alphas))
-                        (f64x2.splat (local.get $alphaScale))))
-                    (f32x4.demote_f64x2_zero
-                      (f64x2.mul
-                        (f64x2.convert_low_i32x4_u
-                          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                            (local.get $alphas) (local.get $alphas)))
-                        (f64x2.splat (local.get $alphaScale))))))
-                (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
-                (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
-                ;; co = Cb + αs·(B(Cb, Cs) − Cb), B as $softLight
-                (local.set $backdrop (v128.load (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
+                (local.set $masks
+                  (i32x4.extend_low_i16x8_u
+                    (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $mask)))))
+                (local.set $alpha01
+                  (f64x2.mul
+                    (local.get $alpha01)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u (local.get $masks))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))
+                (local.set $alpha23
+                  (f64x2.mul
+                    (local.get $alpha23)
+                    (f64x2.mul
+                      (f64x2.convert_low_i32x4_u
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                          (local.get $masks) (local.get $masks)))
+                      (v128.const f64x2 0.00392156862745098 0.00392156862745098))))))
+            (local.set $weight
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $alpha01))
+                (f32x4.demote_f64x2_zero (local.get $alpha23))))
+            (local.set $low (i16x8.extend_low_i8x16_u (local.get $pixels)))
+            (local.set $high (i16x8.extend_high_i8x16_u (local.get $pixels)))
+            ;; co = Cb + αs·(B(Cb, Cs) − Cb), B as $softLight
+            (local.set $backdrop (v128.load (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $low))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (v128.bitselect
                       (f32x4.sub
-                        (v128.bitselect
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.mul
+                            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
+                            (local.get $backdrop))
+                          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
+                      (f32x4.add
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
                           (f32x4.sub
-                            (local.get $backdrop)
-                            (f32x4.mul
+                            (v128.bitselect
                               (f32x4.mul
-                                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
-                                (local.get $backdrop))
-                              (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
-                          (f32x4.add
-                            (local.get $backdrop)
-                            (f32x4.mul
-                              (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
-                              (f32x4.sub
-                                (v128.bitselect
+                                (f32x4.add
                                   (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.sub
-                                          (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
-                                          (v128.const f32x4 12 12 12 12))
-                                        (local.get $backdrop))
-                                      (v128.const f32x4 4 4 4 4))
+                                    (f32x4.sub
+                                      (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
+                                      (v128.const f32x4 12 12 12 12))
                                     (local.get $backdrop))
-                                  (f32x4.sqrt (local.get $backdrop))
-                                  (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
-                                (local.get $backdrop))))
-                          (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=16 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=16
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
+                                  (v128.const f32x4 4 4 4 4))
+                                (local.get $backdrop))
+                              (f32x4.sqrt (local.get $backdrop))
+                              (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
+                            (local.get $backdrop))))
+                      (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=16 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $low))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=16
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (v128.bitselect
                       (f32x4.sub
-                        (v128.bitselect
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.mul
+                            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
+                            (local.get $backdrop))
+                          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
+                      (f32x4.add
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
                           (f32x4.sub
-                            (local.get $backdrop)
-                            (f32x4.mul
+                            (v128.bitselect
                               (f32x4.mul
-                                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
-                                (local.get $backdrop))
-                              (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
-                          (f32x4.add
-                            (local.get $backdrop)
-                            (f32x4.mul
-                              (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
-                              (f32x4.sub
-                                (v128.bitselect
+                                (f32x4.add
                                   (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.sub
-                                          (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
-                                          (v128.const f32x4 12 12 12 12))
-                                        (local.get $backdrop))
-                                      (v128.const f32x4 4 4 4 4))
+                                    (f32x4.sub
+                                      (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
+                                      (v128.const f32x4 12 12 12 12))
                                     (local.get $backdrop))
-                                  (f32x4.sqrt (local.get $backdrop))
-                                  (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
-                                (local.get $backdrop))))
-                          (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=32 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=32
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
+                                  (v128.const f32x4 4 4 4 4))
+                                (local.get $backdrop))
+                              (f32x4.sqrt (local.get $backdrop))
+                              (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
+                            (local.get $backdrop))))
+                      (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=32 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $high))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=32
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (v128.bitselect
                       (f32x4.sub
-                        (v128.bitselect
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.mul
+                            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
+                            (local.get $backdrop))
+                          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
+                      (f32x4.add
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
                           (f32x4.sub
-                            (local.get $backdrop)
-                            (f32x4.mul
+                            (v128.bitselect
                               (f32x4.mul
-                                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
-                                (local.get $backdrop))
-                              (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
-                          (f32x4.add
-                            (local.get $backdrop)
-                            (f32x4.mul
-                              (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
-                              (f32x4.sub
-                                (v128.bitselect
+                                (f32x4.add
                                   (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.sub
-                                          (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
-                                          (v128.const f32x4 12 12 12 12))
-                                        (local.get $backdrop))
-                                      (v128.const f32x4 4 4 4 4))
+                                    (f32x4.sub
+                                      (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
+                                      (v128.const f32x4 12 12 12 12))
                                     (local.get $backdrop))
-                                  (f32x4.sqrt (local.get $backdrop))
-                                  (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
-                                (local.get $backdrop))))
-                          (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
-                        (local.get $backdrop)))))
-                (local.set $backdrop (v128.load offset=48 (local.get $acc)))
-                (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
-                (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
-                (v128.store offset=48
-                  (local.get $acc)
-                  (f32x4.add
-                    (local.get $backdrop)
-                    (f32x4.mul
-                      (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
+                                  (v128.const f32x4 4 4 4 4))
+                                (local.get $backdrop))
+                              (f32x4.sqrt (local.get $backdrop))
+                              (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
+                            (local.get $backdrop))))
+                      (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                    (local.get $backdrop)))))
+            (local.set $backdrop (v128.load offset=48 (local.get $acc)))
+            (local.set $source (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $high))))
+            (local.set $source (f32x4.mul (local.get $source) (v128.const f32x4 0.003921569 0.003921569 0.003921569 0.003921569)))
+            (v128.store offset=48
+              (local.get $acc)
+              (f32x4.add
+                (local.get $backdrop)
+                (f32x4.mul
+                  (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $weight) (local.get $weight))
+                  (f32x4.sub
+                    (v128.bitselect
                       (f32x4.sub
-                        (v128.bitselect
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.mul
+                            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
+                            (local.get $backdrop))
+                          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
+                      (f32x4.add
+                        (local.get $backdrop)
+                        (f32x4.mul
+                          (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
                           (f32x4.sub
-                            (local.get $backdrop)
-                            (f32x4.mul
+                            (v128.bitselect
                               (f32x4.mul
-                                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)))
-                                (local.get $backdrop))
-                              (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $backdrop))))
-                          (f32x4.add
-                            (local.get $backdrop)
-                            (f32x4.mul
-                              (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $source)) (v128.const f32x4 1 1 1 1))
-                              (f32x4.sub
-                                (v128.bitselect
+                                (f32x4.add
                                   (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.sub
-                                          (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
-                                          (v128.const f32x4 12 12 12 12))
-                                        (local.get $backdrop))
-                                      (v128.const f32x4 4 4 4 4))
+                                    (f32x4.sub
+                                      (f32x4.mul (v128.const f32x4 16 16 16 16) (local.get $backdrop))
+                                      (v128.const f32x4 12 12 12 12))
                                     (local.get $backdrop))
-                                  (f32x4.sqrt (local.get $backdrop))
-                                  (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
-                                (local.get $backdrop))))
-                          (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
-                        (local.get $backdrop)))))))
-            (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
-            (br $next4)))))
+                                  (v128.const f32x4 4 4 4 4))
+                                (local.get $backdrop))
+                              (f32x4.sqrt (local.get $backdrop))
+                              (f32x4.le (local.get $backdrop) (v128.const f32x4 0.25 0.25 0.25 0.25)))
+                            (local.get $backdrop))))
+                      (f32x4.le (local.get $source) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+                    (local.get $backdrop)))))))
+        (local.set $layer (i32.add (local.get $layer) (i32.const 16)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 4)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
+        (br $next4)))
     (block $done
       (br_if $done (i32.ge_u (local.get $layer) (local.get $end)))
       (loop $next

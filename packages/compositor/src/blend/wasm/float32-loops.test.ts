@@ -1,8 +1,7 @@
 /**
- * The float32 loops do four pixels an iteration where they can and one at a time for the rest
- * (a run's last pixels, or a layer with a mask). Both must give the same bits: here each loop
- * runs over a whole row in one call, and again one pixel a call (which takes only the
- * one-pixel code), on the same inputs.
+ * The float32 loops do four pixels an iteration and the last ones one at a time. Both must give
+ * the same bits: here each loop runs over a whole row in one call, and again one pixel a call
+ * (which takes only the one-pixel code), on the same inputs, with and without a mask.
  */
 import { describe, expect, it } from 'vitest';
 import { compositeKernelModule } from './composite-kernel-module.js';
@@ -27,23 +26,34 @@ function layerRow(seed: number): Uint8Array {
   return bytes;
 }
 
+/** A mask row: 0, 255 and values between, changing from pixel to pixel. */
+const maskRow = Uint8Array.from({ length: columns }, (_, x) =>
+  x % 7 === 0 ? 0 : x % 5 === 0 ? 255 : (x * 53) % 256,
+);
+
 function run(
   kernel: WasmKernel,
   loop: keyof WasmKernel,
   layer: Uint8Array,
   perPixel: boolean,
+  masked: boolean,
 ): Uint8Array {
   const memory = new Uint8Array(kernel.memory.buffer);
   const layerAt = 0;
+  const maskAt = 2048;
   const accAt = 4096;
   memory.set(layer, layerAt);
+  memory.set(maskRow, maskAt);
   const acc = new Float32Array(kernel.memory.buffer, accAt, columns * 4);
   for (let index = 0; index < acc.length; index++) acc[index] = ((index * 37) % 256) / 255;
   const blend = kernel[loop] as OpaqueLoop;
+  const hasMask = masked ? 1 : 0;
   if (perPixel) {
-    for (let x = 0; x < columns; x++) blend(layerAt + x * 4, 0, 0, accAt + x * 16, 1, 0.7 / 255);
+    for (let x = 0; x < columns; x++) {
+      blend(layerAt + x * 4, maskAt + x, hasMask, accAt + x * 16, 1, 0.7 / 255);
+    }
   } else {
-    blend(layerAt, 0, 0, accAt, columns, 0.7 / 255);
+    blend(layerAt, maskAt, hasMask, accAt, columns, 0.7 / 255);
   }
   return new Uint8Array(kernel.memory.buffer.slice(accAt, accAt + columns * 16));
 }
@@ -54,14 +64,20 @@ describe.skipIf(module === null)('the float32 loops', () => {
     'multiplyOpaque32',
     'screenOpaque32',
     'softLightOpaque32',
-  ])('%s gives the same bits four pixels at a time as one at a time', (loop) => {
+  ])('%s gives the same bits four pixels at a time as one at a time, masked or not', (loop) => {
     const kernel = instantiateWasmKernel(module!);
-    for (const seed of [1, 2, 3]) {
-      const layer = layerRow(seed);
-      expect(Buffer.from(run(kernel, loop, layer, false))).toEqual(
-        Buffer.from(run(kernel, loop, layer, true)),
-      );
+    for (const masked of [false, true]) {
+      for (const seed of [1, 2, 3]) {
+        const layer = layerRow(seed);
+        const once = run(kernel, loop, layer, false, masked);
+        expect(Buffer.from(once)).toEqual(Buffer.from(run(kernel, loop, layer, true, masked)));
+      }
     }
+    // The mask does something.
+    const layer = layerRow(1);
+    expect(Buffer.from(run(kernel, loop, layer, false, true))).not.toEqual(
+      Buffer.from(run(kernel, loop, layer, false, false)),
+    );
   });
 
   it('start and write runs four pixels at a time as one at a time', () => {
