@@ -17,6 +17,7 @@ import {
 } from './fake-provider-server.js';
 import { type SpawnedWorker, spawnWorker } from './spawn-worker.js';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
+import { unfinishedJobs } from './unfinished-jobs.js';
 
 const layersOf = (index: number, tag: string): Composition => ({
   width: 32,
@@ -163,21 +164,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('workers in separate pro
         })
         .toBe(0);
       // The whole flow ended: no job of it waits, runs or waits for children any more.
-      const left = async () => {
-        let total = 0;
-        for (const queue of queues) {
-          const counts = await queue.getJobCounts(
-            'waiting',
-            'waiting-children',
-            'delayed',
-            'active',
-            'prioritized',
-          );
-          total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-        }
-        return total;
-      };
-      await expect.poll(left, { timeout: 3000, interval: 50 }).toBe(0);
+      await expect.poll(() => unfinishedJobs(queues), { timeout: 3000, interval: 50 }).toBe(0);
       expect(fake.stats().prompts['cancel-style']).toBeUndefined();
     } finally {
       await Promise.all(queues.map((queue) => queue.close()));

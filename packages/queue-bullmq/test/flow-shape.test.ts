@@ -22,6 +22,7 @@ import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
+import { unfinishedJobs } from './unfinished-jobs.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -222,21 +223,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
         .catch((caught: unknown) => caught);
       expect((error as { status?: number }).status).toBe(400);
       expect(A.calls).toBe(0);
-      const pending = async () => {
-        let total = 0;
-        for (const queue of queues) {
-          const counts = await queue.getJobCounts(
-            'waiting',
-            'waiting-children',
-            'delayed',
-            'active',
-            'prioritized',
-          );
-          total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-        }
-        return total;
-      };
-      await expect.poll(pending, { timeout: 5000, interval: 100 }).toBe(0);
+      await expect.poll(() => unfinishedJobs(queues), { timeout: 5000, interval: 100 }).toBe(0);
     } finally {
       await Promise.all(queues.map((queue) => queue.close()));
       await close();

@@ -4,9 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const entry = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
 
-/** A worker running in its own `node` process. */
+/** A test process (a worker, a submitter) running in its own `node` process. */
 export interface SpawnedWorker {
   readonly child: ChildProcess;
   /** SIGKILL: dies mid-job, as a crashed machine would. */
@@ -16,7 +15,21 @@ export interface SpawnedWorker {
 }
 
 /** Spawns `worker-entry.ts` with tsx and waits for its `ready`. */
-export async function spawnWorker(config: Record<string, unknown>): Promise<SpawnedWorker> {
+export function spawnWorker(config: Record<string, unknown>): Promise<SpawnedWorker> {
+  return spawnTestProcess('worker-entry.ts', 'LAYERLOOM_WORKER_CONFIG', config, 'ready');
+}
+
+/**
+ * Spawns a test entry of this folder with tsx, its configuration as JSON in the environment
+ * variable `variable`, and waits until it prints `word`.
+ */
+export async function spawnTestProcess(
+  file: string,
+  variable: string,
+  config: Record<string, unknown>,
+  word: string,
+): Promise<SpawnedWorker> {
+  const entry = fileURLToPath(new URL(`./${file}`, import.meta.url));
   const child = spawn(
     process.execPath,
     // tsx as a loader in this very process (its CLI would fork a child that SIGKILL misses).
@@ -25,7 +38,7 @@ export async function spawnWorker(config: Record<string, unknown>): Promise<Spaw
       env: {
         ...process.env,
         TSX_TSCONFIG_PATH: `${root}tsconfig.json`,
-        LAYERLOOM_WORKER_CONFIG: JSON.stringify(config),
+        [variable]: JSON.stringify(config),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -35,16 +48,16 @@ export async function spawnWorker(config: Record<string, unknown>): Promise<Spaw
     errors += chunk.toString();
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready: ${errors}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${file} not ready: ${errors}`)), 15_000);
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
+      if (chunk.toString().includes(word)) {
         clearTimeout(timer);
         resolve();
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}: ${errors}`));
+      reject(new Error(`${file} exited with ${code}: ${errors}`));
     });
   });
   const exited = () =>
@@ -55,7 +68,9 @@ export async function spawnWorker(config: Record<string, unknown>): Promise<Spaw
   return {
     child,
     async kill() {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid, 'SIGKILL');
+      }
       await exited();
     },
     async stop() {
