@@ -1,4 +1,10 @@
-import type { CachePolicy, Matte, PlannedImageRequest, StepErrorPolicy } from '@layerloom/core';
+import type {
+  CachePolicy,
+  Matte,
+  PlannedImageRequest,
+  StepErrorPolicy,
+  StepRecord,
+} from '@layerloom/core';
 import { z } from 'zod';
 
 /** A reference to an image in the blob store: jobs carry these, never bytes. */
@@ -86,41 +92,23 @@ export interface ComposeJobData {
   readonly layers: readonly ComposeJobLayer[];
 }
 
-/** How a step ended, as its outcome record in the blob store says (`flows/<flowId>/<stepId>.json`). */
+/**
+ * How a step ended, as its outcome record in the blob store says (`flows/<flowId>/<stepId>.json`).
+ * A painted step is core's `StepRecord` (but its id and the alias, named `alias` here) with its
+ * image in the blob store.
+ */
 export type StepOutcomeRecord =
-  | {
+  | (Omit<StepRecord, 'id' | 'image' | 'provider'> & {
       readonly status: 'painted';
       /** The alias that painted it. */
       readonly alias: string;
-      /** Provider id. */
-      readonly providerId: string;
-      /** Model id. */
-      readonly modelId: string;
       /** Matte of the painting candidate. */
       readonly matte: Matte;
       /** The image. */
       readonly image: BlobReference;
-      /** The seed used. */
-      readonly seed?: number;
-      /** The provider's rewrite of the prompt. */
-      readonly revisedPrompt?: string;
-      /** Whether no provider call was made (a shared checkpoint or the submitter's cache). */
-      readonly cached: boolean;
-      /** Provider calls, failed candidates and retries included. */
-      readonly attempts: number;
-      /** Wall time of the painting call(s). */
-      readonly ms: number;
-      /** Cost in US dollars. */
-      readonly costUsd?: number;
-      /** Provider request id. */
-      readonly requestId?: string;
-      /** The request's cache key. */
-      readonly cacheKey?: string;
       /** sha256 of the input image (chained layers, style). */
       readonly inputSha256?: string;
-      /** Warnings. */
-      readonly warnings: readonly string[];
-    }
+    })
   | {
       readonly status: 'skipped';
       /** Aliases tried. */

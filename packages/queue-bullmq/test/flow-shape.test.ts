@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCompositor } from '@layerloom/compositor';
 import {
   type Cache,
   type Composition,
@@ -11,16 +10,11 @@ import {
   type RenderEvent,
 } from '@layerloom/core';
 import { createMockProvider } from '@layerloom/core/testing';
-import {
-  createQueueRunner,
-  fileBlobStore,
-  type QueueWorker,
-  startWorker,
-  toRedisOptions,
-} from '@layerloom/queue-bullmq';
+import { type startWorker, toRedisOptions } from '@layerloom/queue-bullmq';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startQueuePair } from './start-queue-pair.js';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
 import { unfinishedJobs } from './unfinished-jobs.js';
 
@@ -40,39 +34,24 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a composition as a Bull
   });
 
   /** An in-process worker and a runner (without a compositor) on a fresh prefix. */
-  async function setup(
+  function setup(
     providers: Parameters<typeof startWorker>[0]['providers'],
     runnerOptions: { keepCompleted?: boolean; cache?: Cache } = {},
   ) {
     run += 1;
-    const prefix = `f${process.pid}r${run}`;
-    const blobStore = fileBlobStore(join(directory, prefix));
-    const worker: QueueWorker = await startWorker({
-      connection: redis.url,
-      prefix,
-      blobStore,
+    return startQueuePair({
+      redisUrl: redis.url,
+      directory,
+      prefix: `f${process.pid}r${run}`,
       providers,
-      compositor: createCompositor(),
-      limits: { A: { maxRetries: 0 }, B: { maxRetries: 0 } },
-      retry: { baseDelayMs: 20, maxDelayMs: 50 },
+      maxRetries: 0,
+      runnerOptions: {
+        ...(runnerOptions.cache === undefined ? {} : { cache: runnerOptions.cache }),
+        ...(runnerOptions.keepCompleted === true
+          ? { retention: { removeOnComplete: { age: 3600 } } }
+          : {}),
+      },
     });
-    const runner = createQueueRunner({
-      connection: redis.url,
-      prefix,
-      blobStore,
-      providers,
-      limits: { A: { maxRetries: 0 }, B: { maxRetries: 0 } },
-      pollIntervalMs: 500,
-      ...(runnerOptions.cache === undefined ? {} : { cache: runnerOptions.cache }),
-      ...(runnerOptions.keepCompleted === true
-        ? { retention: { removeOnComplete: { age: 3600 } } }
-        : {}),
-    });
-    const close = async () => {
-      await runner.close();
-      await worker.close({ force: true });
-    };
-    return { prefix, runner, worker, close };
   }
 
   it('runs `from` chains as nested children; a source of two layers is painted once', async () => {

@@ -1,17 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCompositor } from '@layerloom/compositor';
 import { type Composition, isLayerloomError, type RenderEvent } from '@layerloom/core';
 import { createMockProvider, createRecordingCompositor } from '@layerloom/core/testing';
-import {
-  createQueueRunner,
-  fileBlobStore,
-  type QueueWorker,
-  startWorker,
-} from '@layerloom/queue-bullmq';
+import { createQueueRunner, type startWorker } from '@layerloom/queue-bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startQueuePair } from './start-queue-pair.js';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
 
 const composition: Composition = {
@@ -40,39 +35,18 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
   });
 
   /** A runner and an in-process worker on a fresh prefix. */
-  async function setup(
+  function setup(
     providers: Parameters<typeof startWorker>[0]['providers'],
     extra: { maxRetries?: number } = {},
   ) {
     run += 1;
-    const prefix = `t${process.pid}r${run}`;
-    const blobStore = fileBlobStore(join(directory, prefix));
-    const limits = {
-      A: { maxRetries: extra.maxRetries ?? 2 },
-      B: { maxRetries: extra.maxRetries ?? 2 },
-    };
-    const worker: QueueWorker = await startWorker({
-      connection: redis.url,
-      prefix,
-      blobStore,
+    return startQueuePair({
+      redisUrl: redis.url,
+      directory,
+      prefix: `t${process.pid}r${run}`,
       providers,
-      compositor: createCompositor(),
-      limits,
-      retry: { baseDelayMs: 20, maxDelayMs: 50 },
+      maxRetries: extra.maxRetries ?? 2,
     });
-    const runner = createQueueRunner({
-      connection: redis.url,
-      prefix,
-      blobStore,
-      providers,
-      limits,
-      pollIntervalMs: 500,
-    });
-    const close = async () => {
-      await runner.close();
-      await worker.close({ force: true });
-    };
-    return { prefix, runner, worker, blobStore, close };
   }
 
   it('renders 3 layers on 2 providers plus a style pass, relaying the events', async () => {
