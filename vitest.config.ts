@@ -7,6 +7,10 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const sourceAliases = [
   { find: /^@layerloom\/core\/http$/, replacement: source('./packages/core/src/http/index.ts') },
   {
+    find: /^@layerloom\/core\/pipeline$/,
+    replacement: source('./packages/core/src/pipeline/index.ts'),
+  },
+  {
     find: /^@layerloom\/core\/testing$/,
     replacement: source('./packages/core/src/testing/index.ts'),
   },

@@ -2,8 +2,33 @@ export * from './cache/index.js';
 export * from './errors/index.js';
 export * from './loom/index.js';
 export * from './notation/index.js';
+export {
+  createSchedulerExecutor,
+  type StepExecutor,
+  type StepHooks,
+  type StepOutcome,
+  type StepTask,
+} from './pipeline/step-executor.js';
 export * from './preview/index.js';
-export * from './scheduler/index.js';
+export {
+  type Clock,
+  createScheduler,
+  isRetryableError,
+  type QueueLimits,
+  type QueueStats,
+  queueLimitsSchema,
+  type RetryBudgetOptions,
+  type RetryNotice,
+  type RetryOptions,
+  retryOptionsSchema,
+  type Scheduler,
+  type SchedulerOptions,
+  type SchedulerTask,
+  systemClock,
+  type TaskContext,
+  type TaskOptions,
+  type TimerHandle,
+} from './scheduler/index.js';
 export {
   compositionSchema,
   cssColorSchema,

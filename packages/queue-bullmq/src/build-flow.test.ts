@@ -1,4 +1,5 @@
-import { encodePng, planRender } from '@layerloom/core';
+import { encodePng } from '@layerloom/core';
+import { planRender } from '@layerloom/core/pipeline';
 import { createMockProvider } from '@layerloom/core/testing';
 import type { FlowJob } from 'bullmq';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,6 @@
 import {
-  buildManifest,
   LayerloomError,
   type LayerRecord,
-  type ManifestStepInput,
   type Provider,
   type RenderPlan,
   type RenderResult,
@@ -11,6 +9,7 @@ import {
   type SkippedStep,
   type StepRecord,
 } from '@layerloom/core';
+import { buildManifest, type ManifestStepInput } from '@layerloom/core/pipeline';
 import { readBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
 import {

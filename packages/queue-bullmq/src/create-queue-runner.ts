@@ -3,24 +3,26 @@ import {
   type Cache,
   type CachePolicy,
   type Compositor,
-  deriveRenderMethods,
   expected,
   LayerloomError,
   type Loom,
   type Provider,
   parseWithSchema,
-  planOptionsSchema,
-  planRender,
   type QueueLimits,
   queueLimitsSchema,
   type RenderInput,
   type RenderOptions,
   type RenderResult,
+  type StepErrorPolicy,
+} from '@layerloom/core';
+import {
+  deriveRenderMethods,
+  planOptionsSchema,
+  planRender,
   renderOptionsSchema,
   resolveRenderInput,
   resolveRenderRun,
-  type StepErrorPolicy,
-} from '@layerloom/core';
+} from '@layerloom/core/pipeline';
 import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';

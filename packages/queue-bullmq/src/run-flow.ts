@@ -4,16 +4,15 @@ import {
   type Cache,
   type CacheEntry,
   type CachePolicy,
-  describeFailure,
   LayerloomError,
   type PlannedStep,
   type Provider,
   type RenderEvent,
   type RenderPlan,
   type RenderResult,
-  type RenderRun,
   RetryError,
 } from '@layerloom/core';
+import { describeFailure, type RenderRun } from '@layerloom/core/pipeline';
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readBlobImage, writeBlobImage } from './blob-images.js';

@@ -2,18 +2,16 @@ import { createHash } from 'node:crypto';
 import {
   AbortError,
   computeCacheKey,
-  describeFailure,
   type EncodedImage,
   type ImageResult,
   isLayerloomError,
-  isRateLimitError,
   isRetryableError,
   LayerloomError,
   type PlannedImageRequest,
   type Provider,
-  retryDelayMs,
   TimeoutError,
 } from '@layerloom/core';
+import { describeFailure, isRateLimitError, retryDelayMs } from '@layerloom/core/pipeline';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { readBlobImage, writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';

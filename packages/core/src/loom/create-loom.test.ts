@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { settle } from '../../test/settle.js';
 import { ValidationError } from '../errors/validation-error.js';
+import type { StepExecutor } from '../pipeline/step-executor.js';
 import { createPreviewProvider } from '../preview/create-preview-provider.js';
 import { createScheduler } from '../scheduler/create-scheduler.js';
 import { createMockProvider } from '../testing/create-mock-provider.js';
@@ -10,7 +11,6 @@ import type { RenderEvent } from '../types/render-event.js';
 import type { RenderManifest } from '../types/render-result.js';
 import { sha256 } from '../util/sha256.js';
 import { createLoom } from './create-loom.js';
-import type { StepExecutor } from './step-executor.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { parseWithSchema } from '../schema/parse-with-schema.js';
 import type { RenderEvent } from '../types/render-event.js';
-import type { Loom } from './create-loom.js';
+import type { Loom } from './loom.js';
 import { renderManyOptionsSchema, renderOptionsSchema } from './loom-options.js';
 import { renderManyWith } from './render-many.js';
 import { streamEvents } from './stream-events.js';

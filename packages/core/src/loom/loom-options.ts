@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Cache } from '../cache/cache.js';
 import type { LayerloomError } from '../errors/layerloom-error.js';
+import type { StepExecutor } from '../pipeline/step-executor.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Scheduler } from '../scheduler/create-scheduler.js';
 import type { QueueLimits, RetryOptions } from '../scheduler/scheduler-options.js';
@@ -15,7 +16,6 @@ import type { Compositor } from '../types/compositor.js';
 import type { Provider } from '../types/provider.js';
 import type { RenderEvent } from '../types/render-event.js';
 import type { RenderResult } from '../types/render-result.js';
-import type { StepExecutor } from './step-executor.js';
 
 /**
  * When painted layers are read from and written to the cache:

@@ -1,6 +1,6 @@
+import type { CachePolicy, RenderOptions, StepErrorPolicy } from '../loom/loom-options.js';
 import type { RenderEvent } from '../types/render-event.js';
 import type { RenderPlan } from '../types/render-plan.js';
-import type { CachePolicy, RenderOptions, StepErrorPolicy } from './loom-options.js';
 
 /** One render to execute, its options resolved against the loom's. */
 export interface RenderRun {

@@ -1,5 +1,6 @@
 import { computeCacheKey } from '../cache/cache-key.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { formatSize, snapSize } from '../loom/snap-size.js';
 import { defaultChromaKey } from '../notation/index.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import type { Composition } from '../types/composition.js';
@@ -10,7 +11,6 @@ import type { PlannedCandidate, PlannedStep, RenderPlan } from '../types/render-
 import type { StyleStep } from '../types/style-step.js';
 import { closestName } from '../util/closest-name.js';
 import { chromaKeyPromptSuffix } from './chroma-key-prompt.js';
-import { formatSize, snapSize } from './snap-size.js';
 
 /** What the planner needs besides the composition. */
 export interface PlanContext {

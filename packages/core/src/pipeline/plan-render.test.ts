@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/validation-error.js';
+import { createLoom } from '../loom/create-loom.js';
 import { createMockProvider } from '../testing/create-mock-provider.js';
 import { createRecordingCompositor } from '../testing/create-recording-compositor.js';
 import type { Composition } from '../types/composition.js';
-import { createLoom } from './create-loom.js';
 
 const opaqueOnly = { transparency: false } as const;
 

@@ -1,8 +1,8 @@
+import type { PlanOptions } from '../loom/loom-options.js';
+import type { RenderInput } from '../loom/render-many.js';
 import { parseLayerNotation } from '../notation/parse-layer-notation.js';
 import { validateComposition } from '../schema/define-composition.js';
 import type { Composition } from '../types/composition.js';
-import type { PlanOptions } from './loom-options.js';
-import type { RenderInput } from './render-many.js';
 
 /**
  * Turns what `render` and `plan` accept into a validated composition: `.loom` text is parsed
