@@ -5,8 +5,16 @@ import type { BlobReference } from './flow-job.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** Images this process wrote, by their bytes: a job writes a painted image once, not per record. */
+const written = new WeakMap<
+  Uint8Array,
+  { readonly store: BlobStore; readonly key: string; readonly sha256: string }
+>();
+
 /**
- * Stores an image content-addressed (`images/<sha256>`) and returns its reference.
+ * Stores an image content-addressed (`images/<sha256>`) and returns its reference. The same
+ * bytes written again to the same store (the call checkpoint, the cache entry and the outcome
+ * record of one painted step) are hashed and written once.
  *
  * @param store - the blob store.
  * @param image - bytes and media type.
@@ -15,9 +23,14 @@ export async function writeBlobImage(
   store: BlobStore,
   image: EncodedImage,
 ): Promise<BlobReference> {
+  const known = written.get(image.bytes);
+  if (known !== undefined && known.store === store) {
+    return { key: known.key, sha256: known.sha256, mediaType: image.mediaType };
+  }
   const hash = sha256(image.bytes);
   const key = `images/${hash.slice(0, 2)}/${hash}`;
   await store.put(key, image.bytes);
+  written.set(image.bytes, { store, key, sha256: hash });
   return { key, sha256: hash, mediaType: image.mediaType };
 }
 

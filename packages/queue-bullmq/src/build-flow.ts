@@ -5,6 +5,7 @@ import type {
   RenderPlan,
   StepErrorPolicy,
 } from '@layerloom/core';
+import { compositedLayers, stepWarningsOf } from '@layerloom/core/pipeline';
 import type { FlowJob, JobsOptions } from 'bullmq';
 import { writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
@@ -51,7 +52,6 @@ const jobRequest = ({
  * @param settings - flow id, attempts per alias, policies.
  */
 export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJobData {
-  const first = step.candidates[0]!;
   const candidates: StepJobCandidate[] = step.candidates.map((candidate) => ({
     alias: candidate.alias,
     providerId: candidate.providerId,
@@ -71,7 +71,7 @@ export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJo
     candidateIndex: 0,
     priorAttempts: 0,
     notes: [],
-    warnings: step.warnings.slice(0, step.warnings.length - first.warnings.length),
+    warnings: [...stepWarningsOf(step)],
     onLayerError: settings.onLayerError,
     cachePolicy: settings.cachePolicy,
   };
@@ -134,26 +134,16 @@ export async function buildFlow(
     } as FlowJob;
   };
 
-  const stepsById = new Map(layerSteps.map((step) => [step.id, step]));
   const composition = plan.composition;
   const layers: ComposeJobLayer[] = [];
-  for (const layer of composition.layers) {
-    const step = stepsById.get(layer.id);
-    if (step === undefined || !step.composited) continue;
+  for (const { stepId, layer } of compositedLayers(plan)) {
     const { mask, ...rest } = layer;
-    let jobMask: Record<string, unknown> | undefined;
-    if (mask?.type === 'image') {
-      jobMask = { ...mask, image: await writeBlobImage(blobStore, mask.image) };
-    } else if (mask !== undefined) {
-      jobMask = { ...mask };
-    }
     layers.push({
-      stepId: layer.id,
-      layer: {
-        ...rest,
-        ...(jobMask === undefined ? {} : { mask: jobMask }),
-        ...(step.placement === undefined ? {} : { placement: step.placement }),
-      },
+      stepId,
+      layer:
+        mask?.type === 'image'
+          ? { ...rest, mask: { ...mask, image: await writeBlobImage(blobStore, mask.image) } }
+          : { ...layer },
     });
   }
   const composeData: ComposeJobData = {

@@ -1,15 +1,11 @@
 import {
   LayerloomError,
-  type LayerRecord,
   type Provider,
   type RenderPlan,
   type RenderResult,
-  readImageSize,
-  type SizedImage,
   type SkippedStep,
-  type StepRecord,
 } from '@layerloom/core';
-import { buildManifest, type ManifestStepInput } from '@layerloom/core/pipeline';
+import { assembleResult, type PaintedStep } from '@layerloom/core/pipeline';
 import { readBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
 import {
@@ -20,6 +16,7 @@ import {
   stepOutcomeSchema,
 } from './flow-job.js';
 import { deserializeJobError } from './job-error.js';
+import { paintedStepOf } from './painted-outcome.js';
 import { compositeKeyOf, stepOutcomeKeyOf } from './queue-names.js';
 
 /**
@@ -58,40 +55,6 @@ export async function readCompositeRecord(
   return parsed.success ? parsed.data : undefined;
 }
 
-/**
- * The core record of a painted step, its image read from the blob store (hash checked).
- *
- * @param blobStore - the store.
- * @param stepId - layer id or `style`.
- * @param outcome - its painted outcome.
- */
-export async function stepRecordOf(
-  blobStore: BlobStore,
-  stepId: string,
-  outcome: Extract<StepOutcomeRecord, { status: 'painted' }>,
-): Promise<StepRecord> {
-  const label = stepId === 'style' ? 'The style pass' : `Layer "${stepId}"`;
-  return {
-    id: stepId,
-    image: await readBlobImage(blobStore, outcome.image, label),
-    provider: outcome.alias,
-    providerId: outcome.providerId,
-    modelId: outcome.modelId,
-    ...(outcome.seed === undefined ? {} : { seed: outcome.seed }),
-    ...(outcome.revisedPrompt === undefined ? {} : { revisedPrompt: outcome.revisedPrompt }),
-    cached: outcome.cached,
-    attempts: outcome.attempts,
-    ms: outcome.ms,
-    ...(outcome.costUsd === undefined ? {} : { costUsd: outcome.costUsd }),
-    ...(outcome.requestId === undefined ? {} : { requestId: outcome.requestId }),
-    ...(outcome.cacheKey === undefined ? {} : { cacheKey: outcome.cacheKey }),
-    warnings: outcome.warnings,
-  };
-}
-
-const keyOf = (step: { readonly kind: 'layer' | 'style'; readonly id: string }) =>
-  step.kind === 'style' ? 'style' : `layer:${step.id}`;
-
 /** What {@link collectFlowResult} reads besides the blob store. */
 export interface FlowResultInput {
   /** The render's plan. */
@@ -111,9 +74,9 @@ export interface FlowResultInput {
 }
 
 /**
- * Builds a finished flow's `RenderResult` from its records in the blob store: per-layer
- * records (composition order), the style record, skipped steps, the manifest (core's
- * `buildManifest`), timings and cost.
+ * Builds a finished flow's `RenderResult` from its records in the blob store: reads every
+ * step's outcome and the composite back, then runs core's last stage (`assembleResult`: final
+ * image, per-layer records, manifest, timings, cost) on them.
  *
  * @param blobStore - the store.
  * @param input - plan, flow id, providers, times.
@@ -125,10 +88,8 @@ export async function collectFlowResult(
   input: FlowResultInput,
 ): Promise<RenderResult> {
   const { plan, flowId } = input;
-  const records = new Map<
-    string,
-    { record: StepRecord; outcome: Extract<StepOutcomeRecord, { status: 'painted' }> }
-  >();
+  const layers = new Map<string, PaintedStep>();
+  let style: PaintedStep | undefined;
   const skipped: SkippedStep[] = [];
   const missing = (what: string) =>
     new LayerloomError('flow_incomplete', `The flow finished without ${what} in the blob store`);
@@ -139,10 +100,9 @@ export async function collectFlowResult(
       throw missing(`layer "${step.id}"’s record`);
     }
     if (outcome.status === 'painted') {
-      records.set(keyOf(step), {
-        record: await stepRecordOf(blobStore, step.id, outcome),
-        outcome,
-      });
+      const painted = await paintedStepOf(blobStore, step.id, outcome);
+      if (step.kind === 'style') style = painted;
+      else layers.set(step.id, painted);
     } else {
       skipped.push({
         id: step.id,
@@ -159,64 +119,25 @@ export async function collectFlowResult(
   const compositeRecord = await readCompositeRecord(blobStore, flowId);
   if (compositeRecord === undefined) throw missing('the composite’s record');
   const compositeBytes = await readBlobImage(blobStore, compositeRecord.image, 'The composite');
-  const composite: SizedImage = {
-    ...compositeBytes,
-    width: compositeRecord.width,
-    height: compositeRecord.height,
-  };
-  const stepsById = new Map(
-    plan.steps.filter((step) => step.kind === 'layer').map((step) => [step.id, step]),
-  );
-  const layers: LayerRecord[] = [];
-  for (const layer of plan.composition.layers) {
-    const done = records.get(`layer:${layer.id}`);
-    const step = stepsById.get(layer.id);
-    if (done === undefined || step === undefined) continue;
-    layers.push({ ...done.record, composited: step.composited, matte: done.outcome.matte });
-  }
-  const style = records.get('style');
-  let image = composite;
-  const styleStep = plan.steps.find((step) => step.kind === 'style');
-  if (style !== undefined && styleStep !== undefined) {
-    const size = readImageSize(style.record.image.bytes) ?? {
-      width: styleStep.request.width,
-      height: styleStep.request.height,
-    };
-    image = { ...style.record.image, ...size };
-  }
-  const manifestSteps: ManifestStepInput[] = [];
-  for (const step of plan.steps) {
-    const done = records.get(keyOf(step));
-    if (done === undefined) continue;
-    manifestSteps.push({
-      record: done.record,
-      kind: step.kind,
-      ...(done.outcome.inputSha256 === undefined ? {} : { inputSha256: done.outcome.inputSha256 }),
-    });
-  }
-  const finishedAt = Date.now();
-  const costUsd = [...records.values()].reduce((sum, { record }) => sum + (record.costUsd ?? 0), 0);
-  return {
-    image,
+  return assembleResult({
+    plan,
+    providers: input.providers,
     layers,
-    ...(style === undefined ? {} : { style: style.record }),
+    style,
     skipped,
-    manifest: buildManifest({
-      plan,
-      steps: manifestSteps,
-      skipped,
-      providers: input.providers,
-      compositeSha256: compositeRecord.image.sha256,
-      outputSha256: style === undefined ? compositeRecord.image.sha256 : style.outcome.image.sha256,
-      createdAt: new Date(finishedAt).toISOString(),
-    }),
+    composite: {
+      ...compositeBytes,
+      width: compositeRecord.width,
+      height: compositeRecord.height,
+    },
+    compositeSha256: compositeRecord.image.sha256,
     timings: {
       planMs: input.planMs,
       layersMs: Math.max(0, input.layersDoneAt - input.layersStartedAt),
       compositeMs: compositeRecord.ms,
-      ...(style === undefined ? {} : { styleMs: style.outcome.ms }),
-      totalMs: finishedAt - input.startedAt,
+      ...(style === undefined ? {} : { styleMs: style.record.ms }),
     },
-    costUsd,
-  };
+    startedAt: input.startedAt,
+    finishedAt: Date.now(),
+  });
 }

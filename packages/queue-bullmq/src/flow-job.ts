@@ -108,6 +108,8 @@ export type StepOutcomeRecord =
       readonly image: BlobReference;
       /** sha256 of the input image (chained layers, style). */
       readonly inputSha256?: string;
+      /** The provider's own warnings (what the cache keeps with the image). */
+      readonly resultWarnings?: readonly string[];
     })
   | {
       readonly status: 'skipped';
@@ -226,6 +228,7 @@ export const stepOutcomeSchema = z.discriminatedUnion('status', [
     requestId: z.string().optional(),
     cacheKey: z.string().optional(),
     inputSha256: z.string().optional(),
+    resultWarnings: z.array(z.string()).optional(),
     warnings: z.array(z.string()),
   }),
   z.strictObject({
@@ -244,10 +247,19 @@ export const compositeRecordSchema = z.strictObject({
   ms: z.number().min(0),
 });
 
-/** A provider call's checkpoint (`results/<key>.json`): written before the job completes. */
+/**
+ * A provider call's checkpoint, written before the job completes: under `results/job-<hash>.json`
+ * for the job that made the call (a re-run of the job answers from it without a second call),
+ * and under `results/<cacheKey>.json` as the workers' shared cache entry when the cache policy
+ * allows.
+ */
 export interface CallCheckpoint {
   /** The job that made the call. */
   readonly jobId: string;
+  /** Provider id that painted it. */
+  readonly providerId: string;
+  /** Model id that painted it. */
+  readonly modelId: string;
   /** The image. */
   readonly image: BlobReference;
   /** Seed used. */
@@ -260,11 +272,16 @@ export interface CallCheckpoint {
   readonly requestId?: string;
   /** The provider's warnings. */
   readonly warnings: readonly string[];
+  /** ISO 8601 time it was written. */
+  readonly createdAt: string;
 }
 
 /** Schema of {@link CallCheckpoint}. */
 export const callCheckpointSchema = z.strictObject({
   jobId: z.string(),
+  providerId: z.string(),
+  modelId: z.string(),
+  createdAt: z.string(),
   image: blobReferenceSchema,
   seed: z.number().optional(),
   revisedPrompt: z.string().optional(),

@@ -1,13 +1,14 @@
 import {
   AbortError,
-  type CompositeLayer,
   type Compositor,
   type EncodedImage,
-  isLayerloomError,
   type Layer,
   LayerloomError,
   type OutputOptions,
+  type SkippedStep,
+  systemClock,
 } from '@layerloom/core';
+import { type CompositeEntry, compositeLayers } from '@layerloom/core/pipeline';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { readBlobImage, writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
@@ -50,9 +51,9 @@ const isBlobReference = (
 
 /**
  * Processes a flow's compose job once its layer jobs are done (they are its children): reads
- * every composited layer's outcome and image from the blob store, blends them with this
- * worker's compositor and records the composite (`flows/<flowId>/composite.json`). A re-run
- * answers from that record.
+ * every composited layer's outcome and image from the blob store, runs core's compositing
+ * stage (`compositeLayers`) with this worker's compositor and records the composite
+ * (`flows/<flowId>/composite.json`). A re-run answers from that record.
  *
  * @param context - blob store, compositor, cancellation.
  * @param job - the compose job.
@@ -93,74 +94,60 @@ export async function runComposeJob(
     }
     outcomes.push({ layer, outcome: outcome.data as StepOutcomeRecord });
   }
-  const layers: CompositeLayer[] = [];
+  const entries: CompositeEntry[] = [];
+  const skipped: SkippedStep[] = [];
   for (const { layer, outcome } of outcomes) {
-    if (outcome.status !== 'painted') continue;
     const label = `Layer "${layer.stepId}"`;
     const planned = layer.layer as unknown as Layer & { mask?: { type: string; image?: unknown } };
+    if (outcome.status !== 'painted') {
+      skipped.push({
+        id: layer.stepId,
+        kind: 'layer',
+        providers: outcome.providers,
+        error: deserializeJobError(outcome.error, label),
+        attempts: outcome.attempts,
+      });
+      entries.push({ layer: planned });
+      continue;
+    }
     let mask = planned.mask;
     if (mask?.type === 'image' && isBlobReference(mask.image)) {
       const image: EncodedImage = await readBlobImage(blobStore, mask.image, `${label}'s mask`);
       mask = { ...mask, image };
     }
-    layers.push({
-      layer: { ...planned, ...(mask === undefined ? {} : { mask }), matte: outcome.matte } as Layer,
-      image: await readBlobImage(blobStore, outcome.image, label),
+    entries.push({
+      layer: { ...planned, ...(mask === undefined ? {} : { mask }) } as Layer,
+      painted: {
+        image: await readBlobImage(blobStore, outcome.image, label),
+        matte: outcome.matte,
+      },
     });
   }
-  if (layers.length === 0) {
-    const first = outcomes.find(({ outcome }) => outcome.status === 'skipped')?.outcome;
-    const cause =
-      first?.status === 'skipped' ? deserializeJobError(first.error, 'A layer') : undefined;
-    fail(
-      new LayerloomError(
-        'no_layers_painted',
-        `Every layer was skipped after failing; nothing to composite${cause === undefined ? '' : ` (first: ${cause.message})`}`,
-      ),
-    );
-  }
-  const began = Date.now();
-  let composite: Awaited<ReturnType<Compositor['composite']>>;
+  let composite: Awaited<ReturnType<typeof compositeLayers>>;
   try {
-    composite = await context.compositor.composite(
+    composite = await compositeLayers(
+      { compositor: context.compositor, clock: systemClock },
       {
-        width: data.width,
-        height: data.height,
-        ...(data.background === undefined ? {} : { background: data.background }),
-        layers,
-        ...(data.output === undefined ? {} : { output: data.output as unknown as OutputOptions }),
+        composition: {
+          width: data.width,
+          height: data.height,
+          ...(data.background === undefined ? {} : { background: data.background }),
+          ...(data.output === undefined ? {} : { output: data.output as unknown as OutputOptions }),
+        },
+        layers: entries,
+        skipped,
       },
-      signal === undefined ? {} : { signal },
+      signal,
     );
   } catch (error) {
     if (signal?.aborted) fail(new AbortError('The composite was cancelled'));
-    return fail(
-      isLayerloomError(error)
-        ? error
-        : new LayerloomError(
-            'compositor_error',
-            `The compositor threw ${error instanceof Error ? `an unexpected ${error.name}` : 'a non-error value'}`,
-          ),
-    );
-  }
-  if (
-    typeof composite !== 'object' ||
-    composite === null ||
-    !(composite.bytes instanceof Uint8Array) ||
-    typeof composite.mediaType !== 'string'
-  ) {
-    fail(
-      new LayerloomError(
-        'compositor_error',
-        'The compositor returned no image: expected `{ bytes, mediaType, width, height }`',
-      ),
-    );
+    return fail(error as LayerloomError);
   }
   const record: CompositeRecord = {
-    image: await writeBlobImage(blobStore, composite),
-    width: composite.width,
-    height: composite.height,
-    ms: Date.now() - began,
+    image: await writeBlobImage(blobStore, composite.image),
+    width: composite.image.width,
+    height: composite.image.height,
+    ms: composite.ms,
   };
   await blobStore.put(key, encodeRecord(record));
   return record;

@@ -2,28 +2,32 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   AbortError,
   type Cache,
-  type CacheEntry,
-  type CachePolicy,
   LayerloomError,
   type PlannedStep,
   type Provider,
   type RenderEvent,
   type RenderPlan,
   type RenderResult,
-  RetryError,
+  systemClock,
 } from '@layerloom/core';
-import { describeFailure, type RenderRun } from '@layerloom/core/pipeline';
+import {
+  cacheEntryOf,
+  describeFailure,
+  finalFailure,
+  layerRecordOf,
+  type RenderRun,
+  readCandidateFromCache,
+  stepEvents,
+  stepLabel,
+  stepWarningsOf,
+  usesCache,
+} from '@layerloom/core/pipeline';
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { readBlobImage, writeBlobImage } from './blob-images.js';
+import { readBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
 import { buildFlow } from './build-flow.js';
-import {
-  collectFlowResult,
-  readCompositeRecord,
-  readStepOutcome,
-  stepRecordOf,
-} from './collect-flow-result.js';
+import { collectFlowResult, readCompositeRecord, readStepOutcome } from './collect-flow-result.js';
 import type { FlowEvents } from './flow-events.js';
 import {
   compositeRecordSchema,
@@ -34,6 +38,7 @@ import {
   stepOutcomeSchema,
 } from './flow-job.js';
 import { deserializeJobError } from './job-error.js';
+import { paintedOutcomeOf, paintedStepOf } from './painted-outcome.js';
 import {
   cancelChannelOf,
   cancelKeyOf,
@@ -85,9 +90,6 @@ const maxRequeues = 3;
 const priorityOf = (priority: number) =>
   Math.min(2_097_151, Math.max(1, 1_048_576 - Math.round(priority)));
 
-const usesCache = (policy: CachePolicy, seed: number | undefined) =>
-  policy === 'always' || (policy === 'seeded' && seed !== undefined);
-
 /** A flow id: 24 hex of the plan's hash (ops can find a composition's keys) + a per-render nonce. */
 function flowIdOf(plan: RenderPlan): string {
   const hash = createHash('sha256')
@@ -133,41 +135,29 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     kind === 'style' ? styleStep : layerSteps.get(stepId);
 
   const cached = new Set<string>();
-  if (context.cache !== undefined) {
+  const cache = context.cache;
+  if (cache !== undefined) {
     // The submitter's cache answers before anything is queued: the step's job finds its record.
     for (const step of plan.steps) {
       const first = step.candidates[0]!;
-      if (step.kind !== 'layer' || step.dependsOn !== undefined || first.cacheKey === undefined) {
-        continue;
-      }
-      if (!usesCache(run.cachePolicy, first.request.seed)) continue;
-      const entry = await context.cache.get(first.cacheKey).catch(() => undefined);
-      if (
-        entry === undefined ||
-        entry.providerId !== first.providerId ||
-        entry.modelId !== first.modelId
-      ) {
-        continue;
-      }
-      const seed = entry.seed ?? first.request.seed;
-      const outcome: StepOutcomeRecord = {
-        status: 'painted',
-        alias: first.alias,
-        providerId: first.providerId,
-        modelId: first.modelId,
-        matte: first.matte,
-        image: await writeBlobImage(blobStore, entry.image),
-        ...(seed === undefined ? {} : { seed }),
-        ...(entry.revisedPrompt === undefined ? {} : { revisedPrompt: entry.revisedPrompt }),
-        cached: true,
-        attempts: 0,
-        ms: 0,
-        costUsd: 0,
-        ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
-        cacheKey: first.cacheKey,
-        warnings: [...step.warnings, ...entry.warnings],
-      };
-      await blobStore.put(stepOutcomeKeyOf(flowId, 'layer', step.id), encodeRecord(outcome));
+      if (step.kind !== 'layer' || step.dependsOn !== undefined) continue;
+      const painted = await readCandidateFromCache(
+        { cache, cachePolicy: run.cachePolicy, clock: systemClock },
+        {
+          kind: 'layer',
+          stepId: step.id,
+          candidate: first,
+          provider: context.providers[first.alias]!,
+          stepWarnings: stepWarningsOf(step),
+          notes: [],
+          priorAttempts: 0,
+        },
+      ).catch(() => undefined);
+      if (painted === undefined) continue;
+      await blobStore.put(
+        stepOutcomeKeyOf(flowId, 'layer', step.id),
+        encodeRecord(await paintedOutcomeOf(blobStore, painted)),
+      );
       cached.add(step.id);
     }
   }
@@ -220,8 +210,8 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     settle(() => rejectRun(error));
     if (cancel) cancelFlow(context.redis(), context.prefix, flowId).catch(() => {});
   };
-  const emit = (event: RenderEvent) => {
-    if (run.onEvent === undefined || handlerBroken || settled) return;
+  const emit = (event: RenderEvent | undefined) => {
+    if (event === undefined || run.onEvent === undefined || handlerBroken || settled) return;
     try {
       run.onEvent(event);
     } catch (cause) {
@@ -245,11 +235,8 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
       .catch((error: unknown) => failWith(error, true));
   };
   const labelOf = (ref: FlowJobRef) =>
-    ref.kind === 'compose'
-      ? 'The composite'
-      : ref.kind === 'style'
-        ? `The style pass on "${aliasOf(ref)}"`
-        : `Layer "${ref.stepId}" on "${aliasOf(ref)}"`;
+    ref.kind === 'compose' ? 'The composite' : stepLabel(ref.kind, ref.stepId, aliasOf(ref));
+  const eventsOf = (kind: 'layer' | 'style', stepId: string) => stepEvents(kind, stepId, elapsed);
   const aliasOf = (ref: FlowJobRef) =>
     ref.kind === 'compose'
       ? ''
@@ -269,22 +256,12 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     if (step === undefined) return;
     if (outcome.status === 'skipped') {
       const error = deserializeJobError(outcome.error, stepId);
-      const base = {
-        elapsedMs: elapsed(),
-        provider: step.providers.at(-1)!,
-        error,
-        outcome: 'skip',
-      } as const;
-      emit(
-        step.kind === 'layer'
-          ? { type: 'layer:error', layerId: stepId, ...base }
-          : { type: 'style:error', ...base },
-      );
+      emit(eventsOf(step.kind, stepId).error(step.providers.at(-1)!, error, 'skip'));
       return;
     }
-    const record = await stepRecordOf(blobStore, stepId, outcome);
+    const painted = await paintedStepOf(blobStore, stepId, outcome);
     if (step.kind === 'style') {
-      emit({ type: 'style:done', elapsedMs: elapsed(), record });
+      emit({ type: 'style:done', elapsedMs: elapsed(), record: painted.record });
       return;
     }
     layersDoneAt = Date.now();
@@ -292,7 +269,7 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
       type: 'layer:done',
       elapsedMs: elapsed(),
       layerId: stepId,
-      record: { ...record, composited: step.composited, matte: outcome.matte },
+      record: layerRecordOf(step, painted),
     });
   };
 
@@ -329,23 +306,24 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     settle(() => resolveRun(result));
   };
 
+  /** Fills the submitter's cache with the layers the workers painted, by core's cache rules. */
   const fillCache = async (result: RenderResult) => {
-    const cache = context.cache;
     if (cache === undefined) return;
     for (const record of result.layers) {
       if (record.cached || record.cacheKey === undefined || cached.has(record.id)) continue;
-      if (!usesCache(run.cachePolicy, record.seed)) continue;
-      const entry: CacheEntry = {
-        image: record.image,
-        providerId: record.providerId,
-        modelId: record.modelId,
-        ...(record.seed === undefined ? {} : { seed: record.seed }),
-        ...(record.revisedPrompt === undefined ? {} : { revisedPrompt: record.revisedPrompt }),
-        ...(record.requestId === undefined ? {} : { requestId: record.requestId }),
-        ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }),
-        warnings: [],
-        createdAt: new Date().toISOString(),
-      };
+      const candidate = layerSteps
+        .get(record.id)
+        ?.candidates.find((item) => item.alias === record.provider);
+      if (candidate === undefined || !usesCache(run.cachePolicy, candidate.request)) continue;
+      const outcome = await readStepOutcome(blobStore, flowId, 'layer', record.id);
+      const entry = cacheEntryOf(
+        {
+          record,
+          matte: record.matte,
+          resultWarnings: outcome?.status === 'painted' ? (outcome.resultWarnings ?? []) : [],
+        },
+        new Date().toISOString(),
+      );
       await cache.set(record.cacheKey, entry).catch(() => {});
     }
   };
@@ -381,17 +359,7 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
         if (ref.kind === 'style') await reportComposite();
         if (value?.status === 'forwarded') {
           const error = deserializeJobError(value.error, labelOf(ref));
-          const base = {
-            elapsedMs: elapsed(),
-            provider: aliasOf(ref),
-            error,
-            outcome: 'fallback',
-          } as const;
-          emit(
-            ref.kind === 'layer'
-              ? { type: 'layer:error', layerId: ref.stepId, ...base }
-              : { type: 'style:error', ...base },
-          );
+          emit(eventsOf(ref.kind, ref.stepId).error(aliasOf(ref), error, 'fallback'));
           if (jobId === current.id && ref.kind === 'style') {
             const next = styleStep!.providers[ref.candidateIndex + 1]!;
             current = { id: value.next, queue: queueNameOf(next) };
@@ -423,29 +391,14 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
       }
       const error = deserializeJobError(failedReason, labelOf(ref));
       if (ref.kind !== 'compose' && error.code !== 'aborted') {
-        const base = {
-          elapsedMs: elapsed(),
-          provider: aliasOf(ref),
-          error,
-          outcome: 'fail',
-        } as const;
-        emit(
-          ref.kind === 'layer'
-            ? { type: 'layer:error', layerId: ref.stepId, ...base }
-            : { type: 'style:error', ...base },
-        );
+        emit(eventsOf(ref.kind, ref.stepId).error(aliasOf(ref), error, 'fail'));
       }
-      const attempts = Math.max(
-        lastAttempt.get(jobId) ?? 1,
-        (retryErrors.get(jobId)?.length ?? 0) + 1,
-      );
       failWith(
-        attempts <= 1 || error.code === 'aborted'
-          ? error
-          : new RetryError(
-              `${labelOf(ref)} failed after ${attempts} attempts: ${describeFailure(error)}`,
-              [...(retryErrors.get(jobId) ?? []), error],
-            ),
+        finalFailure(
+          labelOf(ref),
+          [...(retryErrors.get(jobId) ?? []), error],
+          lastAttempt.get(jobId) ?? 1,
+        ),
         true,
       );
     });
@@ -468,44 +421,13 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     const jobId = stepJobIdOf(flowId, ref.kind, ref.stepId, ref.candidateIndex);
     lastAttempt.set(jobId, Math.max(lastAttempt.get(jobId) ?? 1, progress.attempt));
     const provider = aliasOf(ref);
-    if (progress.type === 'start') {
-      if (ref.kind === 'layer') {
-        emit({
-          type: 'layer:start',
-          elapsedMs: elapsed(),
-          layerId: ref.stepId,
-          provider,
-          attempt: progress.attempt,
-        });
-      }
-    } else if (progress.type === 'progress') {
-      const fields = {
-        elapsedMs: elapsed(),
-        provider,
-        ...(progress.fraction === undefined ? {} : { fraction: progress.fraction }),
-        ...(progress.etaMs === undefined ? {} : { etaMs: progress.etaMs }),
-      };
-      emit(
-        ref.kind === 'layer'
-          ? { type: 'layer:progress', layerId: ref.stepId, ...fields }
-          : { type: 'style:progress', ...fields },
-      );
-    } else {
+    const events = eventsOf(ref.kind, ref.stepId);
+    if (progress.type === 'start') emit(events.start(provider, progress.attempt));
+    else if (progress.type === 'progress') emit(events.progress(provider, progress));
+    else {
       const error = deserializeJobError(progress.error, labelOf(ref));
       retryErrors.set(jobId, [...(retryErrors.get(jobId) ?? []), error]);
-      const base = {
-        elapsedMs: elapsed(),
-        provider,
-        attempt: progress.attempt,
-        delayMs: progress.delayMs,
-        reason: progress.reason,
-        error,
-      };
-      emit(
-        ref.kind === 'layer'
-          ? { type: 'layer:retry', layerId: ref.stepId, ...base }
-          : { type: 'style:retry', ...base },
-      );
+      emit(events.retry(provider, { ...progress, error }));
     }
   }
 
@@ -535,13 +457,8 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
       );
     }
     for (const step of queued) {
-      emit({
-        type: 'layer:queued',
-        elapsedMs: elapsed(),
-        layerId: step.id,
-        provider: step.providers[0]!,
-        position: ahead.get(step.providers[0]!) ?? 0,
-      });
+      const alias = step.providers[0]!;
+      emit(eventsOf('layer', step.id).queued(alias, ahead.get(alias) ?? 0));
     }
     openGate();
     let requeues = 0;

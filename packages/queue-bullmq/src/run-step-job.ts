@@ -1,24 +1,26 @@
-import { createHash } from 'node:crypto';
 import {
   AbortError,
-  computeCacheKey,
   type EncodedImage,
-  type ImageResult,
-  isLayerloomError,
   isRetryableError,
   LayerloomError,
-  type PlannedImageRequest,
   type Provider,
-  TimeoutError,
+  systemClock,
 } from '@layerloom/core';
-import { describeFailure, isRateLimitError, retryDelayMs } from '@layerloom/core/pipeline';
+import {
+  describeFailure,
+  inputSkipped,
+  isRateLimitError,
+  paintCandidate,
+  retryDelayMs,
+  settleStepFailure,
+  stepLabel,
+} from '@layerloom/core/pipeline';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { readBlobImage, writeBlobImage } from './blob-images.js';
+import { readBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
+import { checkpointCache } from './checkpoint-cache.js';
 import { readStepOutcome } from './collect-flow-result.js';
 import {
-  type CallCheckpoint,
-  callCheckpointSchema,
   compositeRecordSchema,
   encodeRecord,
   parseRecord,
@@ -30,7 +32,9 @@ import {
   stepJobDataSchema,
 } from './flow-job.js';
 import { serializeJobError } from './job-error.js';
+import { paintedOutcomeOf } from './painted-outcome.js';
 import { compositeKeyOf, stepJobIdOf, stepOutcomeKeyOf } from './queue-names.js';
+import { workerExecutor } from './worker-executor.js';
 
 /** What the step processor needs from its worker. */
 export interface StepJobContext {
@@ -86,14 +90,17 @@ const fail = (error: LayerloomError): never => {
   throw new UnrecoverableError(serializeJobError(error));
 };
 
-const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Progress goes through Redis: at most a few messages a second, never the preview bytes. */
+const progressIntervalMs = 250;
 
 /**
- * Processes a layer or style job of a flow on the worker of its alias: waits for its input (the
- * `from` layer's outcome or the composite) in the blob store, answers from its outcome record or
- * call checkpoint when a re-run finds one, else calls the provider once per attempt. A final
- * failure queues the next candidate (fallback), records a skip (`onLayerError: 'skip'`) or fails
- * the job with an `UnrecoverableError` (which fails the flow).
+ * Processes a layer or style job of a flow on the worker of its alias. The job is transport:
+ * it waits for its input (the `from` layer's outcome or the composite) in the blob store, then
+ * runs core's "run a step" stage (`paintCandidate`: cache, call, checks, record) with this
+ * attempt's executor and the workers' shared checkpoints as the cache, and settles a final
+ * failure by core's rule (`settleStepFailure`): the next candidate's job is queued (fallback),
+ * a skip is recorded, or the job fails with an `UnrecoverableError` (which fails the flow).
+ * Retries are BullMQ attempts, with core's retry policy.
  *
  * @param context - blob store, cancellation, forwarding, retry policy.
  * @param alias - the alias whose queue the job came from.
@@ -123,8 +130,7 @@ export async function runStepJob(
   }
   const data = parsed.data as StepJobData;
   const candidate = data.candidates[data.candidateIndex];
-  const label =
-    data.kind === 'style' ? `The style pass on "${alias}"` : `Layer "${data.stepId}" on "${alias}"`;
+  const label = stepLabel(data.kind, data.stepId, alias);
   if (candidate === undefined) {
     return fail(new LayerloomError('queue_bad_job', `${label}: the job names no candidate`));
   }
@@ -141,10 +147,21 @@ export async function runStepJob(
     );
   }
   if (await context.isCancelled(data.flowId)) fail(new AbortError(`${label} was cancelled`));
-  const outcomeKey = stepOutcomeKeyOf(data.flowId, data.kind, data.stepId);
   const known = await readStepOutcome(blobStore, data.flowId, data.kind, data.stepId);
   if (known !== undefined) return known;
 
+  const step = {
+    id: data.stepId,
+    kind: data.kind,
+    providers: data.candidates.map((item) => item.alias),
+  };
+  const record = async (outcome: StepOutcomeRecord) => {
+    await blobStore.put(
+      stepOutcomeKeyOf(data.flowId, data.kind, data.stepId),
+      encodeRecord(outcome),
+    );
+    return outcome;
+  };
   const waitForInput = async (): Promise<never> => {
     if (token === undefined) {
       fail(new LayerloomError('queue_input_missing', `${label}: its input image is missing`));
@@ -155,10 +172,6 @@ export async function runStepJob(
     }
     await job.moveToDelayed(Date.now() + context.inputPollMs, token);
     throw new DelayedError();
-  };
-  const record = async (outcome: StepOutcomeRecord) => {
-    await blobStore.put(outcomeKey, encodeRecord(outcome));
-    return outcome;
   };
 
   let input: EncodedImage | undefined;
@@ -173,240 +186,115 @@ export async function runStepJob(
     const source = await readStepOutcome(blobStore, data.flowId, 'layer', data.from);
     if (source === undefined) return waitForInput();
     if (source.status === 'skipped') {
+      const skipped = inputSkipped(step, data.from);
       return record({
         status: 'skipped',
-        providers: data.candidates.map((item) => item.alias),
-        attempts: 0,
-        error: serializeJobError(
-          new LayerloomError(
-            'input_skipped',
-            `Layer "${data.stepId}" was skipped: its input layer "${data.from}" was skipped`,
-          ),
-        ),
+        providers: skipped.providers,
+        attempts: skipped.attempts,
+        error: serializeJobError(skipped.error),
       });
     }
     input = await readBlobImage(blobStore, source.image, label);
   }
 
-  const request: PlannedImageRequest = {
-    ...candidate.request,
-    ...(input === undefined ? {} : { image: input }),
-  };
-  const cacheKey = computeCacheKey({
-    providerId: provider.id,
-    modelId: provider.modelId,
-    ...(provider.fingerprint === undefined ? {} : { fingerprint: provider.fingerprint }),
-    request,
-  });
-  const shared =
-    cacheKey !== undefined &&
-    (data.cachePolicy === 'always' ||
-      (data.cachePolicy === 'seeded' && request.seed !== undefined));
-  // Seeded requests share a content-addressed checkpoint (the layer cache of every worker);
-  // others have one per job, which protects at-least-once re-runs only.
-  const checkpointKey = shared
-    ? `results/${cacheKey}.json`
-    : `results/job-${hashOf(job.id ?? '')}.json`;
-  const inputSha256 =
-    input === undefined ? undefined : createHash('sha256').update(input.bytes).digest('hex');
-  const warnings = [...data.warnings, ...candidate.warnings, ...data.notes];
-  const painted = (
-    checkpoint: CallCheckpoint,
-    fields: { cached: boolean; attempts: number; ms: number },
-  ): StepOutcomeRecord => {
-    const seed = checkpoint.seed ?? request.seed;
-    return {
-      status: 'painted',
-      alias,
-      providerId: provider.id,
-      modelId: provider.modelId,
-      matte: candidate.matte,
-      image: checkpoint.image,
-      ...(seed === undefined ? {} : { seed }),
-      ...(checkpoint.revisedPrompt === undefined
-        ? {}
-        : { revisedPrompt: checkpoint.revisedPrompt }),
-      cached: fields.cached,
-      attempts: fields.attempts,
-      ms: fields.ms,
-      ...(fields.cached
-        ? { costUsd: 0 }
-        : checkpoint.costUsd === undefined
-          ? {}
-          : { costUsd: checkpoint.costUsd }),
-      ...(checkpoint.requestId === undefined ? {} : { requestId: checkpoint.requestId }),
-      ...(cacheKey === undefined ? {} : { cacheKey }),
-      ...(inputSha256 === undefined ? {} : { inputSha256 }),
-      warnings: [...warnings, ...checkpoint.warnings],
-    };
-  };
-
-  const saved = callCheckpointSchema.safeParse(parseRecord(await blobStore.get(checkpointKey)));
-  const cached = saved.success && saved.data.jobId !== job.id;
-  // Another render's checkpoint is used only while its image is still there (stores expire).
-  const usable =
-    saved.success &&
-    (!cached ||
-      (await readBlobImage(blobStore, saved.data.image, label).then(
-        () => true,
-        () => false,
-      )));
-  if (saved.success && usable) {
-    return record(
-      painted(saved.data as CallCheckpoint, {
-        cached,
-        attempts: data.priorAttempts + (cached ? 0 : 1),
-        ms: 0,
-      }),
-    );
-  }
-
   const attempt = job.attemptsMade + 1;
   const progress = (message: StepJobProgress) =>
     job.updateProgress(message as unknown as object).catch(() => {});
-  await progress({ type: 'start', attempt });
-  // Call only while holding the job. Waiting for Redis (an outage) may have cost this worker its
-  // lock: the job is then another worker's, or queued again by the submitter after a restart
-  // without persistence. Calling anyway would pay twice and break the cluster-wide limit.
-  if (token !== undefined && (await job.extendLock(token, context.lockDurationMs)) !== 1) {
-    throw new AttemptFailure(
-      serializeJobError(
-        new LayerloomError('queue_lock_lost', `${label}: the worker lost the job's lock`),
-      ),
-      0,
-    );
-  }
   const controller = new AbortController();
   const onCancel = () => controller.abort(new AbortError(`${label} was cancelled`));
   if (signal?.aborted) onCancel();
   signal?.addEventListener('abort', onCancel, { once: true });
-  const { timeoutMs } = context;
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () =>
-            controller.abort(
-              new TimeoutError(`${label} took longer than ${timeoutMs} ms`, timeoutMs),
-            ),
-          timeoutMs,
-        );
-  const began = Date.now();
   let lastProgressAt = 0;
-  let result: ImageResult;
+  let outcome: Awaited<ReturnType<typeof paintCandidate>>;
   try {
-    context.onProviderCall();
-    result = await provider.generate({
-      ...request,
-      stepId: data.stepId,
-      signal: controller.signal,
-      onProgress: (update) => {
-        const now = Date.now();
-        // Progress goes through Redis: at most a few messages a second, never the preview bytes.
-        if (now - lastProgressAt < 250) return;
-        lastProgressAt = now;
-        void progress({
-          type: 'progress',
-          attempt,
-          ...(typeof update?.fraction === 'number' ? { fraction: update.fraction } : {}),
-          ...(typeof update?.etaMs === 'number' ? { etaMs: update.etaMs } : {}),
-        });
+    outcome = await paintCandidate(
+      {
+        executor: workerExecutor({
+          blobStore,
+          job,
+          token,
+          lockDurationMs: context.lockDurationMs,
+          timeoutMs: context.timeoutMs,
+          onProviderCall: context.onProviderCall,
+        }),
+        cache: checkpointCache(blobStore, job.id ?? ''),
+        cachePolicy: data.cachePolicy,
+        clock: systemClock,
+        priority: 0,
       },
-    });
-    const image = result?.image;
-    if (
-      typeof image !== 'object' ||
-      image === null ||
-      !(image.bytes instanceof Uint8Array) ||
-      image.bytes.length === 0 ||
-      typeof image.mediaType !== 'string'
-    ) {
-      throw new LayerloomError(
-        'provider_bad_response',
-        `Provider "${alias}" (${provider.id}/${provider.modelId}) returned no image`,
-      );
-    }
-  } catch (thrown) {
-    const error: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
-    if (isLayerloomError(error) && error.code === 'aborted') fail(error);
-    const failure = isLayerloomError(error)
-      ? error
-      : new LayerloomError(
-          'provider_unexpected_error',
-          `Provider "${alias}" (${provider.id}/${provider.modelId}) threw ${error instanceof Error ? `an unexpected ${error.name}` : 'a non-error value'}`,
-        );
-    const delayMs = retryDelayMs(failure, attempt, context.delays, context.random);
-    if (isRateLimitError(failure)) {
-      // Pauses this alias's queue for every worker, as the in-process scheduler pauses its queue.
-      await context.rateLimit(Math.max(delayMs, 1)).catch(() => {});
-    }
-    const attempts = job.opts.attempts ?? 1;
-    if (isRetryableError(failure) && attempt < attempts) {
-      await progress({
-        type: 'retry',
-        attempt,
-        delayMs,
-        reason: describeFailure(failure),
-        error: serializeJobError(failure),
-      });
-      throw new AttemptFailure(serializeJobError(failure), delayMs);
-    }
-    return settleFailure(context, job, data, failure, data.priorAttempts + attempt, record);
+      {
+        kind: data.kind,
+        stepId: data.stepId,
+        candidate,
+        provider,
+        ...(input === undefined ? {} : { input }),
+        stepWarnings: data.warnings,
+        notes: data.notes,
+        priorAttempts: data.priorAttempts,
+        hooks: {
+          signal: controller.signal,
+          onStart: () => void progress({ type: 'start', attempt }),
+          onProgress: (update) => {
+            const now = Date.now();
+            if (now - lastProgressAt < progressIntervalMs) return;
+            lastProgressAt = now;
+            void progress({
+              type: 'progress',
+              attempt,
+              ...(typeof update?.fraction === 'number' ? { fraction: update.fraction } : {}),
+              ...(typeof update?.etaMs === 'number' ? { etaMs: update.etaMs } : {}),
+            });
+          },
+        },
+      },
+    );
+  } catch (aborted) {
+    return fail(aborted as LayerloomError);
   } finally {
-    clearTimeout(timer);
     signal?.removeEventListener('abort', onCancel);
   }
-  const reference = await writeBlobImage(blobStore, result.image);
-  const checkpoint: CallCheckpoint = {
-    jobId: job.id ?? '',
-    image: reference,
-    ...(typeof result.seed === 'number' ? { seed: result.seed } : {}),
-    ...(typeof result.revisedPrompt === 'string' ? { revisedPrompt: result.revisedPrompt } : {}),
-    ...(typeof result.costUsd === 'number' ? { costUsd: result.costUsd } : {}),
-    ...(typeof result.requestId === 'string' ? { requestId: result.requestId } : {}),
-    warnings: Array.isArray(result.warnings)
-      ? result.warnings.filter((warning): warning is string => typeof warning === 'string')
-      : [],
-  };
-  await blobStore.put(checkpointKey, encodeRecord(checkpoint));
-  return record(
-    painted(checkpoint, {
-      cached: false,
-      attempts: data.priorAttempts + attempt,
-      ms: Date.now() - began,
-    }),
-  );
-}
+  if (outcome.ok) return record(await paintedOutcomeOf(blobStore, outcome.painted));
 
-/** A step's last attempt on this candidate failed: fall back, skip, or fail the flow. */
-async function settleFailure(
-  context: StepJobContext,
-  job: Job,
-  data: StepJobData,
-  failure: LayerloomError,
-  attempts: number,
-  record: (outcome: StepOutcomeRecord) => Promise<StepOutcomeRecord>,
-): Promise<StepJobReturn> {
-  const candidate = data.candidates[data.candidateIndex]!;
-  const next = data.candidates[data.candidateIndex + 1];
-  if (next !== undefined) {
+  const { failure } = outcome;
+  if (failure.code === 'queue_lock_lost') throw new AttemptFailure(serializeJobError(failure), 0);
+  const delayMs = retryDelayMs(failure, attempt, context.delays, context.random);
+  if (isRateLimitError(failure)) {
+    // Pauses this alias's queue for every worker, as the in-process scheduler pauses its queue.
+    await context.rateLimit(Math.max(delayMs, 1)).catch(() => {});
+  }
+  if (isRetryableError(failure) && attempt < (job.opts.attempts ?? 1)) {
+    await progress({
+      type: 'retry',
+      attempt,
+      delayMs,
+      reason: describeFailure(failure),
+      error: serializeJobError(failure),
+    });
+    throw new AttemptFailure(serializeJobError(failure), delayMs);
+  }
+  const attempts = data.priorAttempts + attempt;
+  const settled = settleStepFailure(
+    step,
+    data.candidateIndex,
+    failure,
+    attempts,
+    data.onLayerError,
+  );
+  if (settled.outcome === 'fallback') {
     const nextId = stepJobIdOf(data.flowId, data.kind, data.stepId, data.candidateIndex + 1);
-    await context.forward(job, next, nextId, {
+    await context.forward(job, data.candidates[data.candidateIndex + 1]!, nextId, {
       ...data,
       candidateIndex: data.candidateIndex + 1,
       priorAttempts: attempts,
-      notes: [
-        ...data.notes,
-        `"${candidate.alias}" failed (${describeFailure(failure)}); the next provider was tried`,
-      ],
+      notes: [...data.notes, settled.note],
     });
     return { status: 'forwarded', error: serializeJobError(failure), next: nextId };
   }
-  if (data.onLayerError === 'skip') {
+  if (settled.outcome === 'skip') {
     return record({
       status: 'skipped',
-      providers: data.candidates.map((item) => item.alias),
-      attempts,
+      providers: settled.skipped.providers,
+      attempts: settled.skipped.attempts,
       error: serializeJobError(failure),
     });
   }

@@ -34,6 +34,7 @@ export {
   type CandidateTask,
   type PaintContext,
   paintCandidate,
+  readCandidateFromCache,
 } from './paint-candidate.js';
 export { type PaintStepResult, paintStep, type StepRun } from './paint-step.js';
 export { layerRecordOf, type PaintedStep, stepWarningsOf } from './painted-step.js';

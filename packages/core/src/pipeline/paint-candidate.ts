@@ -106,6 +106,92 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason;
 }
 
+/** The record of a painted candidate from its fields. */
+function paintedOf(
+  task: Omit<CandidateTask, 'hooks'>,
+  cacheKey: string | undefined,
+  fields: Omit<StepRecord, 'id' | 'provider' | 'providerId' | 'modelId' | 'cacheKey'>,
+  resultWarnings: readonly string[],
+): PaintedStep {
+  const { input, provider } = task;
+  return {
+    record: {
+      id: task.stepId,
+      provider: task.candidate.alias,
+      providerId: provider.id,
+      modelId: provider.modelId,
+      ...fields,
+      ...(cacheKey === undefined ? {} : { cacheKey }),
+    },
+    matte: task.candidate.matte,
+    ...(input === undefined ? {} : { inputSha256: sha256(input.bytes) }),
+    resultWarnings,
+  };
+}
+
+/** The request a candidate sends: its planned request with the input image. */
+const requestOf = (task: Omit<CandidateTask, 'hooks'>): PlannedImageRequest =>
+  task.input === undefined
+    ? task.candidate.request
+    : { ...task.candidate.request, image: task.input };
+
+/** The cache key of a candidate's request, when the cache policy lets it be read or written. */
+function cacheKeyIn(
+  context: Pick<PaintContext, 'cache' | 'cachePolicy'>,
+  task: Omit<CandidateTask, 'hooks'>,
+): string | undefined {
+  const request = requestOf(task);
+  const key = task.candidate.cacheKey ?? requestCacheKey(task.provider, request);
+  return context.cache !== undefined && key !== undefined && usesCache(context.cachePolicy, request)
+    ? key
+    : undefined;
+}
+
+/**
+ * Answers a candidate from the cache, when the policy lets it and an entry of the same provider
+ * and model is there: the step is recorded as `cached`, with no cost and no call.
+ *
+ * @param context - the cache, its policy and the clock.
+ * @param task - the step on its candidate.
+ * @param warnings - extra warnings for the record, after the step's, candidate's and notes.
+ * @returns the painted step, or `undefined` when the cache has no entry that counts.
+ * @throws what the cache throws.
+ */
+export async function readCandidateFromCache(
+  context: Pick<PaintContext, 'cache' | 'cachePolicy' | 'clock'>,
+  task: Omit<CandidateTask, 'hooks'>,
+  warnings: readonly string[] = [],
+): Promise<PaintedStep | undefined> {
+  const cacheKey = cacheKeyIn(context, task);
+  if (cacheKey === undefined || context.cache === undefined) return undefined;
+  const began = context.clock.now();
+  const entry = await readCachedStep(context.cache, cacheKey, task.provider);
+  if (entry === undefined) return undefined;
+  const seed = entry.seed ?? task.candidate.request.seed;
+  return paintedOf(
+    task,
+    cacheKey,
+    {
+      image: entry.image,
+      ...(seed === undefined ? {} : { seed }),
+      ...(entry.revisedPrompt === undefined ? {} : { revisedPrompt: entry.revisedPrompt }),
+      cached: true,
+      attempts: task.priorAttempts,
+      ms: context.clock.now() - began,
+      costUsd: 0,
+      ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
+      warnings: [
+        ...task.stepWarnings,
+        ...task.candidate.warnings,
+        ...task.notes,
+        ...warnings,
+        ...entry.warnings,
+      ],
+    },
+    entry.warnings,
+  );
+}
+
 /**
  * Paints one step on one candidate — the "run a step" stage: answers from the cache when the
  * policy allows and an entry of the same provider and model is there, else has the executor
@@ -125,55 +211,18 @@ export async function paintCandidate(
   task: CandidateTask,
 ): Promise<CandidateOutcome> {
   const { clock, cache } = context;
-  const { candidate, provider, input, hooks } = task;
+  const { candidate, provider, hooks } = task;
   const { signal } = hooks;
   const alias = candidate.alias;
-  const request: PlannedImageRequest =
-    input === undefined ? candidate.request : { ...candidate.request, image: input };
-  const cacheKey = candidate.cacheKey ?? requestCacheKey(provider, request);
-  const useCache =
-    cache !== undefined && cacheKey !== undefined && usesCache(context.cachePolicy, request);
-  const inputSha256 = input === undefined ? undefined : sha256(input.bytes);
-  const warnings = [...task.stepWarnings, ...candidate.warnings, ...task.notes];
-  const began = clock.now();
-  const painted = (
-    fields: Omit<StepRecord, 'id' | 'provider' | 'providerId' | 'modelId' | 'cacheKey'>,
-    resultWarnings: readonly string[],
-  ): PaintedStep => ({
-    record: {
-      id: task.stepId,
-      provider: alias,
-      providerId: provider.id,
-      modelId: provider.modelId,
-      ...fields,
-      ...(cacheKey === undefined ? {} : { cacheKey }),
-    },
-    matte: candidate.matte,
-    ...(inputSha256 === undefined ? {} : { inputSha256 }),
-    resultWarnings,
-  });
-
-  if (useCache) {
+  const request = requestOf(task);
+  const cacheKey = cacheKeyIn(context, task);
+  const warnings: string[] = [];
+  if (cacheKey !== undefined) {
     try {
-      const entry = await readCachedStep(cache, cacheKey, provider);
-      if (entry !== undefined) {
+      const hit = await readCandidateFromCache(context, task);
+      if (hit !== undefined) {
         throwIfAborted(signal);
-        const seed = entry.seed ?? request.seed;
-        const done = painted(
-          {
-            image: entry.image,
-            ...(seed === undefined ? {} : { seed }),
-            ...(entry.revisedPrompt === undefined ? {} : { revisedPrompt: entry.revisedPrompt }),
-            cached: true,
-            attempts: task.priorAttempts,
-            ms: clock.now() - began,
-            costUsd: 0,
-            ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
-            warnings: [...warnings, ...entry.warnings],
-          },
-          entry.warnings,
-        );
-        return { ok: true, painted: done };
+        return { ok: true, painted: hit };
       }
     } catch (error) {
       if (signal.aborted) throw error;
@@ -181,6 +230,7 @@ export async function paintCandidate(
     }
   }
 
+  const began = clock.now();
   let firstStart: number | undefined;
   let over = false;
   const executorHooks: StepHooks = {
@@ -225,9 +275,9 @@ export async function paintCandidate(
       ...(costUsd === undefined ? {} : { costUsd }),
       ...(typeof result.requestId === 'string' ? { requestId: result.requestId } : {}),
     };
-    if (useCache) {
+    if (cacheKey !== undefined && cache !== undefined) {
       const entry = cacheEntryOf(
-        painted({ ...fields, warnings: [] }, resultWarnings),
+        paintedOf(task, cacheKey, { ...fields, warnings: [] }, resultWarnings),
         new Date(clock.now()).toISOString(),
       );
       try {
@@ -236,9 +286,16 @@ export async function paintCandidate(
         warnings.push(`the cache could not be written (${describeFailure(error)})`);
       }
     }
+    const recordWarnings = [
+      ...task.stepWarnings,
+      ...candidate.warnings,
+      ...task.notes,
+      ...warnings,
+      ...resultWarnings,
+    ];
     return {
       ok: true,
-      painted: painted({ ...fields, warnings: [...warnings, ...resultWarnings] }, resultWarnings),
+      painted: paintedOf(task, cacheKey, { ...fields, warnings: recordWarnings }, resultWarnings),
     };
   } catch (error) {
     over = true;

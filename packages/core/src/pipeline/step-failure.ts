@@ -29,19 +29,24 @@ export function asProviderFailure(
 }
 
 /**
- * The final error of a call after `errors.length` failed attempts: the only error itself, or a
- * `RetryError` listing them all.
+ * The final error of a call after its failed attempts: the only error itself (or an abort), or
+ * a `RetryError` listing them all.
  *
  * @param label - what failed, e.g. `Layer "hero" on "A"`.
- * @param errors - every attempt's error, in order (at least one).
+ * @param errors - the attempts' errors that are known, in order (at least one: the last).
+ * @param attempts - how many attempts failed, when more than the errors known.
  */
-export function finalFailure(label: string, errors: readonly LayerloomError[]): LayerloomError {
+export function finalFailure(
+  label: string,
+  errors: readonly LayerloomError[],
+  attempts = errors.length,
+): LayerloomError {
   const last = errors.at(-1)!;
-  if (errors.length <= 1 || last.code === 'aborted') return last;
-  return new RetryError(
-    `${label} failed after ${errors.length} attempts: ${describeFailure(last)}`,
-    [...errors],
-  );
+  const count = Math.max(attempts, errors.length);
+  if (count <= 1 || last.code === 'aborted') return last;
+  return new RetryError(`${label} failed after ${count} attempts: ${describeFailure(last)}`, [
+    ...errors,
+  ]);
 }
 
 /** What a step does after its candidate at `position` failed for good. */
