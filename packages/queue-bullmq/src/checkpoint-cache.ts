@@ -1,42 +1,38 @@
 import type { Cache } from '@layerloom/core';
+import { cacheEntrySchema } from '@layerloom/core/pipeline';
+import { readBlobImage, writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
-import { checkpointEntry, readCallCheckpoint, writeCallCheckpoint } from './call-checkpoint.js';
+import { blobReferenceSchema, encodeRecord, parseRecord } from './flow-job.js';
 
-/** Key of the shared checkpoint of a request's cache key. */
-export const sharedCheckpointKeyOf = (cacheKey: string): string => `results/${cacheKey}.json`;
+/** A shared checkpoint: a cache entry whose image is in the blob store. */
+const checkpointSchema = cacheEntrySchema.extend({ image: blobReferenceSchema });
 
 /**
- * The workers' layer cache over the blob store, for one job: core's pipeline reads and writes
- * it as any cache, under its own policy (which requests are cached). An entry written by the
- * job itself is not a cache hit — a re-run of the job answers from its own call checkpoint
- * instead, as the call it already made.
+ * The workers' shared layer cache over the blob store (`results/<cacheKey>.json`, images
+ * content-addressed beside them): core's pipeline reads and writes it like any cache, under
+ * its own rules of which requests are cached. An entry whose image the store no longer has
+ * (stores expire objects) is a miss.
  *
  * @param store - the blob store every worker shares.
- * @param jobId - the job this cache serves.
  */
-export function checkpointCache(store: BlobStore, jobId: string): Cache {
+export function checkpointCache(store: BlobStore): Cache {
+  const keyOf = (cacheKey: string) => `results/${cacheKey}.json`;
   return {
     async get(key) {
-      const read = await readCallCheckpoint(store, sharedCheckpointKeyOf(key), 'A cached image');
-      return read === undefined || read.checkpoint.jobId === jobId
-        ? undefined
-        : checkpointEntry(read);
+      const parsed = checkpointSchema.safeParse(parseRecord(await store.get(keyOf(key))));
+      if (!parsed.success || (await store.get(parsed.data.image.key)) === undefined)
+        return undefined;
+      return {
+        ...parsed.data,
+        image: await readBlobImage(store, parsed.data.image, 'A cached image'),
+      };
     },
     async set(key, entry) {
-      await writeCallCheckpoint(store, sharedCheckpointKeyOf(key), {
-        jobId,
-        providerId: entry.providerId,
-        modelId: entry.modelId,
-        image: entry.image,
-        ...(entry.seed === undefined ? {} : { seed: entry.seed }),
-        ...(entry.revisedPrompt === undefined ? {} : { revisedPrompt: entry.revisedPrompt }),
-        ...(entry.costUsd === undefined ? {} : { costUsd: entry.costUsd }),
-        ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
-        warnings: entry.warnings,
-      });
+      const image = await writeBlobImage(store, entry.image);
+      await store.put(keyOf(key), encodeRecord({ ...entry, image }));
     },
     async delete(key) {
-      await store.delete(sharedCheckpointKeyOf(key));
+      await store.delete(keyOf(key));
     },
   };
 }

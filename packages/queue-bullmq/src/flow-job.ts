@@ -144,7 +144,8 @@ export type StepJobReturn =
       readonly next: string;
     };
 
-const blobReferenceSchema = z.strictObject({
+/** Schema of {@link BlobReference}. */
+export const blobReferenceSchema = z.strictObject({
   key: z.string().min(1).max(512),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   mediaType: z.string().min(1).max(200),
@@ -245,49 +246,6 @@ export const compositeRecordSchema = z.strictObject({
   width: z.number().int().min(1),
   height: z.number().int().min(1),
   ms: z.number().min(0),
-});
-
-/**
- * A provider call's checkpoint, written before the job completes: under `results/job-<hash>.json`
- * for the job that made the call (a re-run of the job answers from it without a second call),
- * and under `results/<cacheKey>.json` as the workers' shared cache entry when the cache policy
- * allows.
- */
-export interface CallCheckpoint {
-  /** The job that made the call. */
-  readonly jobId: string;
-  /** Provider id that painted it. */
-  readonly providerId: string;
-  /** Model id that painted it. */
-  readonly modelId: string;
-  /** The image. */
-  readonly image: BlobReference;
-  /** Seed used. */
-  readonly seed?: number;
-  /** The provider's rewrite of the prompt. */
-  readonly revisedPrompt?: string;
-  /** Cost in US dollars. */
-  readonly costUsd?: number;
-  /** Provider request id. */
-  readonly requestId?: string;
-  /** The provider's warnings. */
-  readonly warnings: readonly string[];
-  /** ISO 8601 time it was written. */
-  readonly createdAt: string;
-}
-
-/** Schema of {@link CallCheckpoint}. */
-export const callCheckpointSchema = z.strictObject({
-  jobId: z.string(),
-  providerId: z.string(),
-  modelId: z.string(),
-  createdAt: z.string(),
-  image: blobReferenceSchema,
-  seed: z.number().optional(),
-  revisedPrompt: z.string().optional(),
-  costUsd: z.number().optional(),
-  requestId: z.string().optional(),
-  warnings: z.array(z.string()),
 });
 
 /** A progress message a worker publishes through `job.updateProgress` (relayed as events). */

@@ -210,14 +210,13 @@ export async function runStepJob(
     outcome = await paintCandidate(
       {
         executor: workerExecutor({
-          blobStore,
           job,
           token,
           lockDurationMs: context.lockDurationMs,
           timeoutMs: context.timeoutMs,
           onProviderCall: context.onProviderCall,
         }),
-        cache: checkpointCache(blobStore, job.id ?? ''),
+        cache: checkpointCache(blobStore),
         cachePolicy: data.cachePolicy,
         clock: systemClock,
         priority: 0,

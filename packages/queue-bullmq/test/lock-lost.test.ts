@@ -34,8 +34,8 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a job whose lock was lo
   it('is not called by the worker that lost it; its holder calls once, the render completes', async () => {
     const prefix = `lock${process.pid}`;
     const store = fileBlobStore(join(directory, prefix));
-    // The worker's first look for a call checkpoint finds none, then stalls (as a worker waiting
-    // for Redis would) until the test lets it go on.
+    // The worker's first look in the store for the step's outcome record finds none, then stalls
+    // (as a worker waiting for Redis would) until the test lets it go on.
     let stalled!: () => void;
     const reachedStall = new Promise<void>((resolve) => {
       stalled = resolve;
@@ -50,7 +50,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('a job whose lock was lo
       delete: (key) => store.delete(key),
       async get(key) {
         const value = await store.get(key);
-        if (key.startsWith('results/') && !stalledOnce) {
+        if (key.startsWith('flows/') && !stalledOnce) {
           stalledOnce = true;
           stalled();
           await released;

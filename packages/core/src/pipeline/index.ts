@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { cacheEntrySchema } from '../cache/cache-entry-schema.js';
 export { deriveRenderMethods } from '../loom/derive-render-methods.js';
 export {
   planOptionsSchema,
