@@ -135,17 +135,19 @@ const requestOf = (task: Omit<CandidateTask, 'hooks'>): PlannedImageRequest =>
     ? task.candidate.request
     : { ...task.candidate.request, image: task.input };
 
-/** The cache key of a candidate's request, when the cache policy lets it be read or written. */
-function cacheKeyIn(
+/** The cache key of a candidate's request (the planned one, or computed with its input image). */
+const cacheKeyOf = (task: Omit<CandidateTask, 'hooks'>): string | undefined =>
+  task.candidate.cacheKey ?? requestCacheKey(task.provider, requestOf(task));
+
+/** Whether the cache is read and written for a candidate's request. */
+const cacheUsed = (
   context: Pick<PaintContext, 'cache' | 'cachePolicy'>,
   task: Omit<CandidateTask, 'hooks'>,
-): string | undefined {
-  const request = requestOf(task);
-  const key = task.candidate.cacheKey ?? requestCacheKey(task.provider, request);
-  return context.cache !== undefined && key !== undefined && usesCache(context.cachePolicy, request)
-    ? key
-    : undefined;
-}
+  cacheKey: string | undefined,
+): cacheKey is string =>
+  context.cache !== undefined &&
+  cacheKey !== undefined &&
+  usesCache(context.cachePolicy, task.candidate.request);
 
 /**
  * Answers a candidate from the cache, when the policy lets it and an entry of the same provider
@@ -162,8 +164,8 @@ export async function readCandidateFromCache(
   task: Omit<CandidateTask, 'hooks'>,
   warnings: readonly string[] = [],
 ): Promise<PaintedStep | undefined> {
-  const cacheKey = cacheKeyIn(context, task);
-  if (cacheKey === undefined || context.cache === undefined) return undefined;
+  const cacheKey = cacheKeyOf(task);
+  if (!cacheUsed(context, task, cacheKey) || context.cache === undefined) return undefined;
   const began = context.clock.now();
   const entry = await readCachedStep(context.cache, cacheKey, task.provider);
   if (entry === undefined) return undefined;
@@ -215,9 +217,10 @@ export async function paintCandidate(
   const { signal } = hooks;
   const alias = candidate.alias;
   const request = requestOf(task);
-  const cacheKey = cacheKeyIn(context, task);
+  const cacheKey = cacheKeyOf(task);
+  const useCache = cacheUsed(context, task, cacheKey);
   const warnings: string[] = [];
-  if (cacheKey !== undefined) {
+  if (useCache) {
     try {
       const hit = await readCandidateFromCache(context, task);
       if (hit !== undefined) {
@@ -275,7 +278,7 @@ export async function paintCandidate(
       ...(costUsd === undefined ? {} : { costUsd }),
       ...(typeof result.requestId === 'string' ? { requestId: result.requestId } : {}),
     };
-    if (cacheKey !== undefined && cache !== undefined) {
+    if (useCache && cache !== undefined) {
       const entry = cacheEntryOf(
         paintedOf(task, cacheKey, { ...fields, warnings: [] }, resultWarnings),
         new Date(clock.now()).toISOString(),

@@ -14,9 +14,9 @@ import { type startWorker, toRedisOptions } from '@layerloom/queue-bullmq';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueuePair } from './start-queue-pair.js';
-import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
-import { unfinishedJobs } from './unfinished-jobs.js';
+import { startQueuePair } from '../test/start-queue-pair.js';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../test/test-redis.js';
+import { unfinishedJobs } from '../test/unfinished-jobs.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -20,14 +20,14 @@ import {
   createFakeHttpProvider,
   type FakeProviderServer,
   startFakeProviderServer,
-} from './fake-provider-server.js';
-import { type SpawnedWorker, spawnWorker } from './spawn-worker.js';
+} from '../test/fake-provider-server.js';
+import { type SpawnedWorker, spawnWorker } from '../test/spawn-worker.js';
 import {
   type RedisPersistence,
   type RestartableRedis,
   redisServerUnavailableReason,
   startRestartableRedis,
-} from './test-redis.js';
+} from '../test/test-redis.js';
 
 const compositions = 10;
 const layersPerComposition = 4;

@@ -16,9 +16,9 @@ import {
 } from '@layerloom/queue-bullmq';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedWorker, spawnTestProcess } from './spawn-worker.js';
-import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
-import { unfinishedJobs } from './unfinished-jobs.js';
+import { type SpawnedWorker, spawnTestProcess } from '../test/spawn-worker.js';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../test/test-redis.js';
+import { unfinishedJobs } from '../test/unfinished-jobs.js';
 
 describe.skipIf(redisUnavailableReason() !== undefined)('a flow whose submitter died', () => {
   let redis: TestRedis;

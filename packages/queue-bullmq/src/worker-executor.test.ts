@@ -15,7 +15,7 @@ import {
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../test/test-redis.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,10 +14,10 @@ import {
   createFakeHttpProvider,
   type FakeProviderServer,
   startFakeProviderServer,
-} from './fake-provider-server.js';
-import { type SpawnedWorker, spawnWorker } from './spawn-worker.js';
-import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
-import { unfinishedJobs } from './unfinished-jobs.js';
+} from '../test/fake-provider-server.js';
+import { type SpawnedWorker, spawnWorker } from '../test/spawn-worker.js';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../test/test-redis.js';
+import { unfinishedJobs } from '../test/unfinished-jobs.js';
 
 const layersOf = (index: number, tag: string): Composition => ({
   width: 32,

@@ -6,8 +6,8 @@ import { createMockProvider, createRecordingCompositor } from '@layerloom/core/t
 import { createQueueRunner, type startWorker } from '@layerloom/queue-bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueuePair } from './start-queue-pair.js';
-import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-redis.js';
+import { startQueuePair } from '../test/start-queue-pair.js';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../test/test-redis.js';
 
 const composition: Composition = {
   width: 64,
