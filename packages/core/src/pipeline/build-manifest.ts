@@ -71,7 +71,8 @@ function sortedKeys<T>(value: T): T {
 /**
  * Builds the manifest of a render: the canonical composition with the seeds really used filled
  * in and image masks named by their hash, each alias resolved to provider and model ids, every
- * painted step with its cache key and input/output hashes. Never image bytes, never secrets
+ * painted step with its cache key, input/output hashes and cost, and the render's cost. Never
+ * image bytes, never secrets
  * (providers contribute only their ids and fingerprint).
  *
  * @param input - plan, painted steps, skipped steps, hashes and time.
@@ -121,6 +122,7 @@ export function buildManifest(input: ManifestInput): RenderManifest {
     cached: record.cached,
     ...(inputSha256 === undefined ? {} : { inputSha256 }),
     outputSha256: sha256(record.image.bytes),
+    ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }),
   }));
   return {
     version: 1,
@@ -130,6 +132,7 @@ export function buildManifest(input: ManifestInput): RenderManifest {
     skipped: input.skipped.map((step) => step.id),
     compositeSha256: input.compositeSha256,
     outputSha256: input.outputSha256,
+    costUsd: input.steps.reduce((sum, { record }) => sum + (record.costUsd ?? 0), 0),
     createdAt: input.createdAt,
   };
 }

@@ -107,6 +107,8 @@ export interface ManifestStep {
   readonly inputSha256?: string;
   /** sha256 of the output image. */
   readonly outputSha256: string;
+  /** What the call cost in US dollars, when known (0 when cached). */
+  readonly costUsd?: number;
 }
 
 /** Everything needed to replay a render. JSON-safe; never contains secrets or image bytes. */
@@ -130,6 +132,8 @@ export interface RenderManifest {
   readonly compositeSha256: string;
   /** sha256 of the final image. */
   readonly outputSha256: string;
+  /** What the render cost in US dollars: the sum of its steps' known costs. */
+  readonly costUsd: number;
   /** ISO 8601 time the render finished. */
   readonly createdAt: string;
 }
