@@ -12,6 +12,7 @@ import {
 } from '@layerloom/core';
 import {
   cacheEntryOf,
+  createRenderEmitter,
   describeFailure,
   finalFailure,
   layerRecordOf,
@@ -179,7 +180,6 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
   await context.events.ready([composeQueueName, ...[...aliases].map(queueNameOf)]);
 
   let current = { id: rootId, queue: rootQueue };
-  let handlerBroken = false;
   let settled = false;
   // Events wait until `layer:queued` is out, then are handled one after the other.
   let openGate!: () => void;
@@ -210,21 +210,9 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
     settle(() => rejectRun(error));
     if (cancel) cancelFlow(context.redis(), context.prefix, flowId).catch(() => {});
   };
+  const emitEvent = createRenderEmitter(run.onEvent, (error) => failWith(error, true));
   const emit = (event: RenderEvent | undefined) => {
-    if (event === undefined || run.onEvent === undefined || handlerBroken || settled) return;
-    try {
-      run.onEvent(event);
-    } catch (cause) {
-      handlerBroken = true;
-      failWith(
-        new LayerloomError(
-          'event_handler_error',
-          `The onEvent handler threw while handling a "${event.type}" event`,
-          { cause },
-        ),
-        true,
-      );
-    }
+    if (!settled) emitEvent(event);
   };
   /** Event handling is serialised: a step's events keep their order, `done` comes last. */
   const enqueue = (task: () => Promise<void> | void) => {

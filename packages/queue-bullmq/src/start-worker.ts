@@ -1,8 +1,7 @@
 import {
-  type Compositor,
   expected,
   isLayerloomError,
-  type Provider,
+  type LoomOptions,
   parseWithSchema,
   type QueueLimits,
   queueLimitsSchema,
@@ -27,15 +26,14 @@ import { toRedisOptions } from './redis-connection.js';
 import { runComposeJob } from './run-compose-job.js';
 import { AttemptFailure, runStepJob } from './run-step-job.js';
 
-/** Options of {@link startWorker}. */
-export interface StartWorkerOptions extends QueueConnectionOptions {
-  /** Providers by alias, as on the submitting side; this process serves every alias listed. */
-  readonly providers: Readonly<Record<string, Provider>>;
-  /**
-   * Blends a composition's painted layers: every worker also serves the compose queue, so
-   * compositing runs on workers (e.g. `createCompositor()` from `@layerloom/compositor`).
-   */
-  readonly compositor: Compositor;
+/**
+ * Options of {@link startWorker}. `providers` are those of the submitting side (this process
+ * serves every alias listed); every worker also serves the compose queue, so compositing runs
+ * on workers with `compositor` (e.g. `createCompositor()` from `@layerloom/compositor`).
+ */
+export interface StartWorkerOptions
+  extends QueueConnectionOptions,
+    Pick<LoomOptions, 'providers' | 'compositor'> {
   /**
    * Limits per alias. `concurrency` and `requestsPerMinute` are set on the alias's queue and hold
    * across every worker (BullMQ global concurrency and global rate limit, a fixed 60 s window);

@@ -1,12 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import type { Cache } from '../cache/cache.js';
 import { AbortError } from '../errors/abort-error.js';
-import { LayerloomError } from '../errors/layerloom-error.js';
+import type { LayerloomError } from '../errors/layerloom-error.js';
 import { assembleResult } from '../pipeline/assemble-result.js';
 import { compositedLayers, compositeLayers } from '../pipeline/composite-layers.js';
 import type { PaintContext } from '../pipeline/paint-candidate.js';
 import { paintStep } from '../pipeline/paint-step.js';
 import { layerRecordOf, type PaintedStep } from '../pipeline/painted-step.js';
+import { createRenderEmitter } from '../pipeline/render-emitter.js';
 import type { RenderRun } from '../pipeline/render-run.js';
 import { stepEvents } from '../pipeline/step-events.js';
 import type { StepExecutor } from '../pipeline/step-executor.js';
@@ -14,7 +15,6 @@ import { asProviderFailure, inputSkipped } from '../pipeline/step-failure.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Compositor } from '../types/compositor.js';
 import type { Provider } from '../types/provider.js';
-import type { RenderEvent } from '../types/render-event.js';
 import type { PlannedStep } from '../types/render-plan.js';
 import type { RenderResult, SkippedStep } from '../types/render-result.js';
 
@@ -63,22 +63,7 @@ export async function executeRender(context: RenderContext, run: RenderRun): Pro
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   if (userSignal?.aborted) onUserAbort();
 
-  let handlerBroken = false;
-  const emit = (event: RenderEvent | undefined) => {
-    if (event === undefined || run.onEvent === undefined || handlerBroken) return;
-    try {
-      run.onEvent(event);
-    } catch (cause) {
-      handlerBroken = true;
-      failWith(
-        new LayerloomError(
-          'event_handler_error',
-          `The onEvent handler threw while handling a "${event.type}" event`,
-          { cause },
-        ),
-      );
-    }
-  };
+  const emit = createRenderEmitter(run.onEvent, failWith);
   const stopIfNeeded = () => {
     if (failure !== undefined) throw failure;
     if (userSignal?.aborted) throw AbortError.fromSignal(userSignal, 'The render');
