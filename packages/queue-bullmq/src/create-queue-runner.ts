@@ -23,7 +23,7 @@ import {
   resolveRenderInput,
   resolveRenderRun,
 } from '@layerloom/core/pipeline';
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { BlobStore } from './blob-store.js';
@@ -37,6 +37,7 @@ import {
   limitsSchema,
   type QueueConnectionOptions,
 } from './queue-options.js';
+import { createQueuePool, setClusterLimits } from './queue-pool.js';
 import { toRedisOptions } from './redis-connection.js';
 import { runFlow } from './run-flow.js';
 
@@ -142,7 +143,6 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   const providers: Readonly<Record<string, Provider>> = { ...options.providers };
   const limitsOf = (alias: string): QueueLimits =>
     options.limits?.[alias] ?? options.defaultLimits ?? {};
-  const queues = new Map<string, Queue>();
   const events = createFlowEvents(redisOptions, prefix);
   const flowProducer = new FlowProducer({ connection: redisOptions, prefix });
   flowProducer.on('error', () => {});
@@ -150,15 +150,8 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   let closed = false;
   const closing = new AbortController();
 
-  const queueOf = (name: string) => {
-    let queue = queues.get(name);
-    if (queue === undefined) {
-      queue = new Queue(name, { connection: redisOptions, prefix });
-      queue.on('error', () => {});
-      queues.set(name, queue);
-    }
-    return queue;
-  };
+  const queues = createQueuePool(redisOptions, prefix);
+  const queueOf = queues.of;
   const redis = () => {
     if (client === undefined) {
       client = new Redis(redisOptions);
@@ -166,15 +159,8 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     }
     return client;
   };
-  /** Sets an alias's cluster-wide limits on its queue (BullMQ keeps them in the queue's meta key). */
-  const restoreLimits = async (alias: string) => {
-    const limits = limitsOf(alias);
-    const queue = queueOf(queueNameOf(alias));
-    if (limits.concurrency !== undefined) await queue.setGlobalConcurrency(limits.concurrency);
-    if (limits.requestsPerMinute !== undefined) {
-      await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
-    }
-  };
+  const restoreLimits = (alias: string) =>
+    setClusterLimits(queueOf(queueNameOf(alias)), limitsOf(alias));
   const context = {
     providers,
     blobStore,
@@ -222,10 +208,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
       closed = true;
       closing.abort(new AbortError('The queue runner was closed'));
       await events.close();
-      await Promise.allSettled([
-        flowProducer.close(),
-        ...[...queues.values()].map((queue) => queue.close()),
-      ]);
+      await Promise.allSettled([flowProducer.close(), queues.close()]);
       if (client !== undefined) await client.quit().catch(() => client?.disconnect());
     },
   };

@@ -8,7 +8,8 @@ import {
   type RetryOptions,
   retryOptionsSchema,
 } from '@layerloom/core';
-import { type Job, Queue, Worker } from 'bullmq';
+import { retryDelaysOf } from '@layerloom/core/pipeline';
+import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { BlobStore } from './blob-store.js';
@@ -22,6 +23,7 @@ import {
   providerShapeSchema,
   type QueueConnectionOptions,
 } from './queue-options.js';
+import { createQueuePool, setClusterLimits } from './queue-pool.js';
 import { toRedisOptions } from './redis-connection.js';
 import { runComposeJob } from './run-compose-job.js';
 import { AttemptFailure, runStepJob } from './run-step-job.js';
@@ -161,11 +163,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const prefix = options.prefix ?? 'layerloom';
   const blobStore: BlobStore = options.blobStore ?? fileBlobStore('.layerloom/blobs');
   const random = options.random ?? Math.random;
-  const delays = {
-    baseDelayMs: options.retry?.baseDelayMs ?? 500,
-    maxDelayMs: options.retry?.maxDelayMs ?? 20_000,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
-  };
+  const delays = retryDelaysOf(options.retry);
   const aliases = Object.keys(options.providers);
   const limitsOf = (alias: string): QueueLimits =>
     options.limits?.[alias] ?? options.defaultLimits ?? {};
@@ -175,7 +173,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   subscriber.on('error', () => {});
   const workers: Worker[] = [];
   const active = new Set<string>();
-  const otherQueues = new Map<string, Queue>();
+  const queues = createQueuePool(redisOptions, prefix);
   let providerCalls = 0;
   let composites = 0;
 
@@ -186,32 +184,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
    * Sets each alias's cluster-wide limits on its queue. BullMQ keeps them in the queue's meta key
    * in Redis, which a restart without persistence empties.
    */
-  const applyLimits = async () => {
-    const limited = aliases.filter((alias) => {
-      const limits = limitsOf(alias);
-      return limits.concurrency !== undefined || limits.requestsPerMinute !== undefined;
-    });
-    const queues = limited.map((alias) => {
-      const queue = new Queue(queueNameOf(alias), { connection: redisOptions, prefix });
-      queue.on('error', () => {});
-      return { alias, queue };
-    });
-    try {
-      await Promise.all(
-        queues.map(async ({ alias, queue }) => {
-          const limits = limitsOf(alias);
-          if (limits.concurrency !== undefined) {
-            await queue.setGlobalConcurrency(limits.concurrency);
-          }
-          if (limits.requestsPerMinute !== undefined) {
-            await queue.setGlobalRateLimit(limits.requestsPerMinute, 60_000);
-          }
-        }),
-      );
-    } finally {
-      await Promise.allSettled(queues.map(({ queue }) => queue.close()));
-    }
-  };
+  const limited = aliases.filter((alias) => {
+    const limits = limitsOf(alias);
+    return limits.concurrency !== undefined || limits.requestsPerMinute !== undefined;
+  });
+  const applyLimits = () =>
+    Promise.all(
+      limited.map((alias) => setClusterLimits(queues.of(queueNameOf(alias)), limitsOf(alias))),
+    );
   await applyLimits();
   // Set them again whenever this process (re)connects to Redis: after a restart, a failover.
   commands.on('ready', () => {
@@ -221,22 +201,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
   const isCancelled = async (flowId: string) =>
     (await commands.exists(cancelKeyOf(prefix, flowId))) === 1;
 
-  const queueOf = (name: string) => {
-    let queue = otherQueues.get(name);
-    if (queue === undefined) {
-      queue = new Queue(name, { connection: redisOptions, prefix });
-      queue.on('error', () => {});
-      otherQueues.set(name, queue);
-    }
-    return queue;
-  };
-
   /** Whether an ancestor of the job failed or is gone: its flow failed, nobody waits for it. */
   const flowFailed = async (job: Job) => {
     let parent = job.parent;
     for (let depth = 0; parent?.id !== undefined && depth < 256; depth += 1) {
       if (!parent.queueKey.startsWith(`${prefix}:`)) return false;
-      const queue = queueOf(parent.queueKey.slice(prefix.length + 1));
+      const queue = queues.of(parent.queueKey.slice(prefix.length + 1));
       const ancestor: Job | undefined = await queue.getJob(parent.id);
       if (ancestor === undefined || (await ancestor.getState()) === 'failed') return true;
       parent = ancestor.parent;
@@ -246,7 +216,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
 
   /** Queues a step's next candidate as a sibling: same parent, so the flow waits for it. */
   const forward = async (job: Job, next: StepJobCandidate, jobId: string, data: StepJobData) => {
-    const queue = queueOf(queueNameOf(next.alias));
+    const queue = queues.of(queueNameOf(next.alias));
     const parent = job.parent;
     await queue.add(job.name, data, {
       jobId,
@@ -369,7 +339,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
     async close(closeOptions = {}) {
       closing = true;
       await Promise.allSettled(workers.map((worker) => worker.close(closeOptions.force === true)));
-      await Promise.allSettled([...otherQueues.values()].map((queue) => queue.close()));
+      await queues.close();
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
   };

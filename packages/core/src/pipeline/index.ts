@@ -18,6 +18,7 @@ export {
   isRateLimitError,
   type RetryDelays,
   retryDelayMs,
+  retryDelaysOf,
 } from '../scheduler/retry-policy.js';
 export { assembleResult, type ResultInput } from './assemble-result.js';
 export { buildManifest, type ManifestInput, type ManifestStepInput } from './build-manifest.js';

@@ -10,6 +10,20 @@ export interface RetryDelays {
   readonly maxRetryAfterMs: number;
 }
 
+/**
+ * The retry delays of a policy, its defaults filled in: 500 ms base, 20 s cap, Retry-After
+ * honoured up to 60 s. Every runner (the in-process scheduler, queue workers) reads them here.
+ *
+ * @param retry - the configured delays, if any.
+ */
+export function retryDelaysOf(retry?: Partial<RetryDelays>): RetryDelays {
+  return {
+    baseDelayMs: retry?.baseDelayMs ?? 500,
+    maxDelayMs: retry?.maxDelayMs ?? 20_000,
+    maxRetryAfterMs: retry?.maxRetryAfterMs ?? 60_000,
+  };
+}
+
 /** The fields of a `ProviderError` the retry policy reads (read by shape, across copies). */
 interface RetryableShape {
   readonly code?: unknown;
