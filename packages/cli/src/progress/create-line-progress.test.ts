@@ -3,7 +3,7 @@ import { createLoom } from '@layerloom/core';
 import { createMockProvider, createRecordingCompositor } from '@layerloom/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli-io.js';
-import { createRenderProgress } from './render-progress.js';
+import { createRenderProgress } from './create-render-progress.js';
 
 function captureIo(env: Record<string, string | undefined> = {}) {
   const stderr = new PassThrough();
