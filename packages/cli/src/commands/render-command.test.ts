@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AbortError } from '@layerloom/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../src/cli-io.js';
-import { type RenderOptions, renderCommand } from '../src/commands/render-command.js';
-import { resetWriteHooks, writeHooks } from './fs-write-hooks.js';
+import { resetWriteHooks, writeHooks } from '../../test/fs-write-hooks.js';
+import type { CliIo } from '../cli-io.js';
+import { type RenderOptions, renderCommand } from './render-command.js';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const { mockWriteFile } = await import('./fs-write-hooks.js');
+  const { mockWriteFile } = await import('../../test/fs-write-hooks.js');
   return mockWriteFile(importOriginal);
 });
 

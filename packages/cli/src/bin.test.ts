@@ -10,8 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeA1111, startFakeA1111 } from './fake-a1111.js';
-import { runBin, startBin } from './run-bin.js';
+import { type FakeA1111, startFakeA1111 } from '../test/fake-a1111.js';
+import { runBin, startBin } from '../test/run-bin.js';
 
 const scene = `size 96x64
 seed 3

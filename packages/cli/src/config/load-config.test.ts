@@ -1,8 +1,8 @@
 import { ProviderError, ValidationError } from '@layerloom/core';
 import { createTestServer } from '@layerloom/core/testing';
 import { describe, expect, it } from 'vitest';
-import { buildProviders } from '../src/config/build-providers.js';
-import { validateConfig } from '../src/config/load-config.js';
+import { buildProviders } from './build-providers.js';
+import { validateConfig } from './load-config.js';
 
 function refusal(config: unknown): ValidationError {
   try {

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, ValidationError } from '@layerloom/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { removeTemporaryFiles, writeFilesAtomically } from '../src/atomic-write.js';
-import { resetWriteHooks, writeHooks } from './fs-write-hooks.js';
+import { resetWriteHooks, writeHooks } from '../test/fs-write-hooks.js';
+import { removeTemporaryFiles, writeFilesAtomically } from './atomic-write.js';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const { mockWriteFile } = await import('./fs-write-hooks.js');
+  const { mockWriteFile } = await import('../test/fs-write-hooks.js');
   return mockWriteFile(importOriginal);
 });
 
