@@ -1,9 +1,13 @@
-// `clock.ts` and `retry-policy.ts` are public as a whole; `scheduler-options.ts` also holds the
-// internal schemas, so its public names are listed.
-export * from './clock.js';
+export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export { createScheduler, type Scheduler } from './create-scheduler.js';
 export type { QueueStats } from './queue-stats.js';
-export * from './retry-policy.js';
+export {
+  describeFailure,
+  isRateLimitError,
+  isRetryableError,
+  type RetryDelays,
+  retryDelayMs,
+} from './retry-policy.js';
 export type {
   QueueLimits,
   RetryBudgetOptions,
