@@ -1,8 +1,12 @@
+import { afterEach, beforeEach } from 'vitest';
+
 /**
  * Hooks into `fs.writeFile` for tests that must act at an exact point of a write: after the
  * n-th file is written (to abort between two writes, as a Ctrl-C would), or while a write is
- * held open (to play a second Ctrl-C in the middle of one). Install with
- * `vi.mock('node:fs', mockWriteFile)` and reset `writeHooks` between tests.
+ * held open (to play a second Ctrl-C in the middle of one). Install with a `vi.mock('node:fs', …)`
+ * whose factory imports this module and calls {@link mockWriteFile} (`vi.mock` is hoisted above
+ * the test file's imports, so it cannot use them), and call {@link useWriteHooks} to reset the
+ * hooks between tests.
  */
 export const writeHooks: {
   /** Writes completed so far. */
@@ -18,6 +22,12 @@ export function resetWriteHooks(): void {
   writeHooks.writes = 0;
   writeHooks.afterWrite = undefined;
   writeHooks.hold = undefined;
+}
+
+/** Resets {@link writeHooks} before and after each test of the calling file. */
+export function useWriteHooks(): void {
+  beforeEach(resetWriteHooks);
+  afterEach(resetWriteHooks);
 }
 
 type Callback = (error: NodeJS.ErrnoException | null) => void;

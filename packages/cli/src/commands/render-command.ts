@@ -15,7 +15,7 @@ import type { AliasLimits } from '../config/layerloom-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { formatTable } from '../format-table.js';
 import { formatDollars, formatSeconds } from '../format-units.js';
-import { createRenderProgress } from '../progress/render-progress.js';
+import { createRenderProgress } from '../progress/create-render-progress.js';
 import { readCompositionFile } from '../read-composition-file.js';
 
 /** Options of `layerloom render`. */

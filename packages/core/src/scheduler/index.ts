@@ -1,5 +1,6 @@
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
-export { createScheduler, type QueueStats, type Scheduler } from './create-scheduler.js';
+export { createScheduler, type Scheduler } from './create-scheduler.js';
+export type { QueueStats } from './queue-stats.js';
 export {
   describeFailure,
   isRateLimitError,

@@ -9,9 +9,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeA1111, startFakeA1111 } from './fake-a1111.js';
-import { runBin, startBin } from './run-bin.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeA1111, startFakeA1111 } from '../test/fake-a1111.js';
+import { runBin, startBin } from '../test/run-bin.js';
+import { useTemporaryDirectory } from '../test/temporary-directory.js';
 
 const scene = `size 96x64
 seed 3
@@ -25,13 +26,12 @@ const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
 let directory: string;
 const servers: FakeA1111[] = [];
 
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'layerloom-cli-'));
-  writeFileSync(join(directory, 'scene.loom'), scene);
+useTemporaryDirectory('layerloom-cli-', (path) => {
+  directory = path;
+  writeFileSync(join(path, 'scene.loom'), scene);
 });
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
-  rmSync(directory, { recursive: true, force: true });
 });
 
 async function fakeA1111(options: Parameters<typeof startFakeA1111>[0] = {}) {

@@ -1,33 +1,21 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortError, ValidationError } from '@layerloom/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { removeTemporaryFiles, writeFilesAtomically } from '../src/atomic-write.js';
-import { resetWriteHooks, writeHooks } from './fs-write-hooks.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useWriteHooks, writeHooks } from '../test/fs-write-hooks.js';
+import { useTemporaryDirectory } from '../test/temporary-directory.js';
+import { removeTemporaryFiles, writeFilesAtomically } from './atomic-write.js';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const { mockWriteFile } = await import('./fs-write-hooks.js');
+  const { mockWriteFile } = await import('../test/fs-write-hooks.js');
   return mockWriteFile(importOriginal);
 });
 
 let directory: string;
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'layerloom-write-'));
-  resetWriteHooks();
+useTemporaryDirectory('layerloom-write-', (path) => {
+  directory = path;
 });
-afterEach(() => {
-  resetWriteHooks();
-  rmSync(directory, { recursive: true, force: true });
-});
+useWriteHooks();
 
 /** Every entry under `directory` (files and folders), relative and sorted. */
 const entries = () => readdirSync(directory, { recursive: true }).map(String).sort();

@@ -1,19 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { createLoom } from '@layerloom/core';
 import { createMockProvider, createRecordingCompositor } from '@layerloom/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli-io.js';
-import { createRenderProgress } from './render-progress.js';
-
-function captureIo(env: Record<string, string | undefined> = {}) {
-  const stderr = new PassThrough();
-  let text = '';
-  stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    text += chunk;
-  });
-  const io: CliIo = { stdout: new PassThrough(), stderr, cwd: process.cwd(), env };
-  return { io, lines: () => text.trimEnd().split('\n') };
-}
+import { captureIo } from '../../test/capture-io.js';
+import { createRenderProgress } from './create-render-progress.js';
 
 describe('line progress (no TTY, or CI)', () => {
   it('writes one timestamped line per change: queued, start, quarters, retry, fallback, done', async () => {
@@ -36,13 +25,13 @@ describe('line progress (no TTY, or CI)', () => {
         { id: 'sky', prompt: 'a sky', provider: ['B', 'C'] },
       ],
     };
-    const { io, lines } = captureIo();
+    const io = captureIo();
     const progress = createRenderProgress(await loom.plan(composition), io);
     await loom.render(composition, { onEvent: progress.onEvent });
     progress.settle();
     await progress.finished;
 
-    const output = lines();
+    const output = io.stderrLines();
     for (const line of output) expect(line).toMatch(/^\[\s*\d+\.\ds\] \S+/);
     const of = (id: string) =>
       output.filter((line) => /^\[[^\]]+\] ([^\s:]+)/.exec(line)?.[1] === id);
@@ -63,29 +52,5 @@ describe('line progress (no TTY, or CI)', () => {
     expect(sky.some((line) => line.startsWith('sky: @B trying the next provider:'))).toBe(true);
     expect(sky.at(-1)).toMatch(/^sky: done in \d+\.\ds · 1 retry$/);
     expect(output.at(-1)).toMatch(/composite: done in \d+\.\ds$/);
-  });
-
-  it('is chosen when stderr is not a TTY or CI is set; colour-free either way', async () => {
-    const loom = createLoom({
-      providers: { A: createMockProvider() },
-      compositor: createRecordingCompositor(),
-    });
-    const plan = await loom.plan({
-      width: 8,
-      height: 8,
-      layers: [{ id: 'a', prompt: 'x', provider: 'A' }],
-    });
-    const tty = captureIo({ CI: 'true' });
-    Object.assign(tty.io.stderr, { isTTY: true });
-    const progress = createRenderProgress(plan, tty.io);
-    progress.onEvent({
-      type: 'layer:queued',
-      layerId: 'a',
-      provider: 'A',
-      position: 2,
-      elapsedMs: 1500,
-    });
-    await progress.finished;
-    expect(tty.lines()).toEqual(['[  1.5s] a @A mock/mock-v1: queued (2 ahead)']);
   });
 });

@@ -1,45 +1,28 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { AbortError } from '@layerloom/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../src/cli-io.js';
-import { type RenderOptions, renderCommand } from '../src/commands/render-command.js';
-import { resetWriteHooks, writeHooks } from './fs-write-hooks.js';
+import { describe, expect, it, vi } from 'vitest';
+import { captureIo } from '../../test/capture-io.js';
+import { useWriteHooks, writeHooks } from '../../test/fs-write-hooks.js';
+import { useTemporaryDirectory } from '../../test/temporary-directory.js';
+import { type RenderOptions, renderCommand } from './render-command.js';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const { mockWriteFile } = await import('./fs-write-hooks.js');
+  const { mockWriteFile } = await import('../../test/fs-write-hooks.js');
   return mockWriteFile(importOriginal);
 });
 
 let directory: string;
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'layerloom-render-abort-'));
+useTemporaryDirectory('layerloom-render-abort-', (path) => {
+  directory = path;
   writeFileSync(
-    join(directory, 'scene.loom'),
+    join(path, 'scene.loom'),
     'size 64x48\n｜hero: a knight @A {w: 50%}\n｜scene: a forest @B\n—style: ink @Z\n',
   );
-  resetWriteHooks();
 });
-afterEach(() => {
-  resetWriteHooks();
-  rmSync(directory, { recursive: true, force: true });
-});
+useWriteHooks();
 
-function testIo(): CliIo & { readonly text: () => { stdout: string; stderr: string } } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  return { stdout, stderr, cwd: directory, env: {}, text: () => ({ stdout: out, stderr: err }) };
-}
+const testIo = () => captureIo({ cwd: directory });
 
 const options = (signal: AbortSignal): RenderOptions => ({
   output: 'out/scene.png',
