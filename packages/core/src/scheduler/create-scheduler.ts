@@ -4,6 +4,7 @@ import { parseWithSchema } from '../schema/parse-with-schema.js';
 import { systemClock } from './clock.js';
 import { type KeyBudget, KeyState } from './key-state.js';
 import type { QueueStats } from './queue-stats.js';
+import { retryDelaysOf } from './retry-policy.js';
 import {
   type QueueLimits,
   type SchedulerOptions,
@@ -76,11 +77,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   const context: TaskRunContext = {
     host: dispatcher,
     clock,
-    delays: {
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 20_000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
-    },
+    delays: retryDelaysOf(options.retry),
     random: options.random ?? Math.random,
   };
   const states = new Map<string, KeyState<TaskRun>>();
