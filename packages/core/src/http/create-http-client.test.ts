@@ -58,6 +58,21 @@ describe('createHttpClient', () => {
     await http1.close();
   });
 
+  it('refuses a JSON body JSON cannot hold before sending, naming `body`', async () => {
+    const http1 = client();
+    const before = server.requests.length;
+    const error = await http1
+      .request({ method: 'POST', path: '/echo', body: { json: { huge: 10n } } })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]!.path).toEqual(['body']);
+    expect(server.requests.length).toBe(before);
+    await http1.close();
+  });
+
   it('sends multipart form data', async () => {
     server.use(http.post('*/v1/upload', () => HttpResponse.json({ ok: true })));
     const form = new FormData();

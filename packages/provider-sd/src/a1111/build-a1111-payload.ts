@@ -1,5 +1,5 @@
 import type { ImageRequest } from '@layerloom/core';
-import { encodeBase64 } from '../shared/encode-base64.js';
+import { encodeBase64 } from '@layerloom/core/http';
 import { snapSize } from '../shared/snap-size.js';
 import {
   type A1111ImageDefaults,

@@ -11,12 +11,14 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '@layerloom/core';
-import { createHttpClient } from '@layerloom/core/http';
+import {
+  basicAuthorization,
+  createHttpClient,
+  readServerAddress,
+  serializeJsonBody,
+} from '@layerloom/core/http';
 import { z } from 'zod';
-import { basicAuthorization } from '../shared/basic-authorization.js';
 import { describeLeadingBytes, detectImageMediaType } from '../shared/detect-image-media-type.js';
-import { readServerAddress } from '../shared/read-server-address.js';
-import { serializeJsonBody } from '../shared/serialize-json-body.js';
 import {
   baseUrlSchema,
   headersSchema,
