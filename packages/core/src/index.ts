@@ -22,5 +22,11 @@ export * from './types/index.js';
 export { createFingerprint } from './util/create-fingerprint.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
 export { type DecodedPng, decodePng } from './util/decode-png.js';
+export { describeLeadingBytes } from './util/describe-leading-bytes.js';
 export { type EncodePngOptions, encodePng, type PngPixels } from './util/encode-png.js';
+export {
+  type ImageInspection,
+  type InspectedMediaType,
+  inspectImage,
+} from './util/inspect-image.js';
 export { readImageSize } from './util/read-image-size.js';

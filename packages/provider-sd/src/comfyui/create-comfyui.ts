@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import {
   AbortError,
   createFingerprint,
+  describeLeadingBytes,
   expected,
   type ImageRequest,
   type ImageResult,
@@ -18,7 +19,7 @@ import {
   serializeJsonBody,
 } from '@layerloom/core/http';
 import { z } from 'zod';
-import { describeLeadingBytes, detectImageMediaType } from '../shared/detect-image-media-type.js';
+import { detectImageMediaType } from '../shared/detect-image-media-type.js';
 import {
   baseUrlSchema,
   headersSchema,
