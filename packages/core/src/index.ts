@@ -30,3 +30,4 @@ export {
   inspectImage,
 } from './util/inspect-image.js';
 export { readImageSize } from './util/read-image-size.js';
+export { formatSize, roundSizeToRange, snapSize } from './util/snap-size.js';

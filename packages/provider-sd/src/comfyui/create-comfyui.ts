@@ -26,7 +26,7 @@ import {
   millisecondsSchema,
   nonEmptyStringSchema,
 } from '../shared/settings-schemas.js';
-import { type SnappedSize, snapSize } from '../shared/snap-size.js';
+import { type SnappedSize, snapServerSize } from '../shared/snap-server-size.js';
 import { applyWorkflowValues } from './apply-workflow-values.js';
 import { cancelComfyUIPrompt } from './cancel-comfyui-prompt.js';
 import { chooseOutputImage } from './choose-output-image.js';
@@ -396,7 +396,7 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
       const targets = route.mapping.targets;
       const size: SnappedSize =
         targets.width !== undefined || targets.height !== undefined
-          ? snapSize(request, { min: minSize, max: maxSize, multipleOf: 8 }, 'ComfyUI')
+          ? snapServerSize(request, { min: minSize, max: maxSize, multipleOf: 8 }, 'ComfyUI')
           : { width: request.width, height: request.height };
       if (size.warning !== undefined) warnings.push(size.warning);
       const seed = request.seed ?? (targets.seed === undefined ? undefined : randomInt(0, 2 ** 32));
