@@ -18,6 +18,7 @@ export {
 export { defineComposition, validateComposition } from './schema/define-composition.js';
 export { describeValue, expected, formatIssues, formatPath } from './schema/format-issues.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
+export { integerRangeSchema, numberRangeSchema } from './schema/range-schema.js';
 export * from './types/index.js';
 export { createFingerprint } from './util/create-fingerprint.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
