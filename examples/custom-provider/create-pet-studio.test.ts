@@ -1,5 +1,10 @@
 import { encodePng, ProviderError } from '@layerloom/core';
-import { createTestServer, type TestServer } from '@layerloom/core/testing';
+import {
+  createImageRequest,
+  createTestServer,
+  rejectionOf,
+  type TestServer,
+} from '@layerloom/core/testing';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPetStudio } from './create-pet-studio.js';
@@ -27,15 +32,16 @@ describe('Pet Studio adapter (the writing-a-provider guide)', () => {
 
   it('sends the request the API expects and returns the image', async () => {
     const provider = studio().image('pets-v2');
-    const result = await provider.generate({
-      prompt: 'a corgi',
-      width: 512,
-      height: 512,
-      seed: 5,
-      transparent: true,
-      negativePrompt: 'cats',
-      signal: new AbortController().signal,
-    });
+    const result = await provider.generate(
+      createImageRequest({
+        prompt: 'a corgi',
+        width: 512,
+        height: 512,
+        seed: 5,
+        transparent: true,
+        negativePrompt: 'cats',
+      }),
+    );
     const received = server.requests.at(-1)!;
     expect(received.headers.authorization).toBe('Bearer pet-key-123456');
     expect(received.json()).toEqual({
@@ -60,23 +66,19 @@ describe('Pet Studio adapter (the writing-a-provider guide)', () => {
         ),
       ),
     );
-    const error = await studio()
-      .image('pets-v2')
-      .generate({
-        prompt: 'a corgi',
-        width: 512,
-        height: 512,
-        signal: new AbortController().signal,
-      })
-      .catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(ProviderError);
+    const error = await rejectionOf(
+      studio()
+        .image('pets-v2')
+        .generate(createImageRequest({ prompt: 'a corgi', width: 512, height: 512 })),
+      ProviderError,
+    );
     expect(error).toMatchObject({
       status: 429,
       retryable: true,
       retryAfterMs: 1000,
       providerCode: 'busy',
     });
-    expect(String((error as Error).message)).not.toContain('pet-key-123456');
+    expect(error.message).not.toContain('pet-key-123456');
   });
 
   it('refuses to start without a key', () => {

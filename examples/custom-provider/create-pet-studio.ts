@@ -6,8 +6,13 @@
  * answering `{ id, seed, image_base64 }`; errors are `{ "error": { "message", "code" } }`.
  */
 import type { ImageRequest, ImageResult, Provider } from '@layerloom/core';
-import { ProviderError, ValidationError } from '@layerloom/core';
-import { createHttpClient } from '@layerloom/core/http';
+import {
+  describeLeadingBytes,
+  inspectImage,
+  ProviderError,
+  ValidationError,
+} from '@layerloom/core';
+import { createHttpClient, decodeBase64 } from '@layerloom/core/http';
 
 /** Settings of {@link createPetStudio}. */
 export interface PetStudioSettings {
@@ -22,8 +27,6 @@ interface PaintResponse {
   readonly seed: number;
   readonly image_base64: string;
 }
-
-const pngSignature = [137, 80, 78, 71];
 
 /**
  * Creates the Pet Studio adapter.
@@ -88,15 +91,19 @@ export function createPetStudio(settings: PetStudioSettings = {}) {
             signal: request.signal,
           });
           const body = response.json<PaintResponse>();
-          const bytes = new Uint8Array(Buffer.from(body.image_base64 ?? '', 'base64'));
-          if (!pngSignature.every((value, index) => bytes[index] === value)) {
-            throw new ProviderError('Pet Studio returned something that is not a PNG', {
-              provider: 'pet-studio',
-              status: response.status,
-              retryable: false,
-              code: 'provider_bad_response',
-              ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
-            });
+          const bytes = decodeBase64(body.image_base64 ?? '');
+          // Magic bytes, not the API's word: PNG is what Pet Studio promises.
+          if (inspectImage(bytes, ['image/png']) === undefined) {
+            throw new ProviderError(
+              `Pet Studio returned something that is not a PNG (${describeLeadingBytes(bytes)})`,
+              {
+                provider: 'pet-studio',
+                status: response.status,
+                retryable: false,
+                code: 'provider_bad_response',
+                ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
+              },
+            );
           }
           return {
             image: { bytes, mediaType: 'image/png' },

@@ -43,9 +43,17 @@ export {
 export { defineComposition, validateComposition } from './schema/define-composition.js';
 export { describeValue, expected, formatIssues, formatPath } from './schema/format-issues.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
+export { integerRangeSchema, numberRangeSchema } from './schema/range-schema.js';
 export * from './types/index.js';
 export { createFingerprint } from './util/create-fingerprint.js';
 export { parseCssColor, type RgbaColor } from './util/css-color.js';
 export { type DecodedPng, decodePng } from './util/decode-png.js';
+export { describeLeadingBytes } from './util/describe-leading-bytes.js';
 export { type EncodePngOptions, encodePng, type PngPixels } from './util/encode-png.js';
+export {
+  type ImageInspection,
+  type InspectedMediaType,
+  inspectImage,
+} from './util/inspect-image.js';
 export { readImageSize } from './util/read-image-size.js';
+export { formatSize, roundSizeToRange, snapSize } from './util/snap-size.js';

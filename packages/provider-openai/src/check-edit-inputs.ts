@@ -1,5 +1,5 @@
 import { type EncodedImage, ValidationError } from '@layerloom/core';
-import { type ImageInspection, inspectImage } from './inspect-image.js';
+import { inspectOpenAIImage, type OpenAIImageInspection } from './inspect-image.js';
 import type { OpenAIImageModelSpec } from './openai-image-models.js';
 
 /** Largest mask OpenAI accepts, in bytes. */
@@ -16,9 +16,9 @@ const megabytes = (bytes: number) => `${bytes / (1024 * 1024)} MB`;
 /** The checked inputs of an edit, with the format read from their bytes. */
 export interface CheckedEditInputs {
   /** The input image's format and size. */
-  readonly image: ImageInspection;
+  readonly image: OpenAIImageInspection;
   /** The mask's format and size, when there is a mask. */
-  readonly mask: ImageInspection | undefined;
+  readonly mask: OpenAIImageInspection | undefined;
 }
 
 /**
@@ -39,7 +39,7 @@ export function checkEditInputs(
   mask: EncodedImage | undefined,
 ): CheckedEditInputs {
   const accepted = spec.inputImageTypes.map((type) => typeNames[type] ?? type).join(' or ');
-  const imageInfo = inspectImage(image.bytes);
+  const imageInfo = inspectOpenAIImage(image.bytes);
   if (imageInfo === undefined || !spec.inputImageTypes.includes(imageInfo.mediaType)) {
     throw ValidationError.field(
       ['image'],
@@ -62,7 +62,7 @@ export function checkEditInputs(
     );
   }
   if (mask === undefined) return { image: imageInfo, mask: undefined };
-  const maskInfo = inspectImage(mask.bytes);
+  const maskInfo = inspectOpenAIImage(mask.bytes);
   if (maskInfo?.mediaType !== 'image/png') {
     throw ValidationError.field(
       ['mask'],

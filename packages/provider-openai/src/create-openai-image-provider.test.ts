@@ -1,4 +1,5 @@
 import { decodePng, type ImageProgress, type ImageRequest, ValidationError } from '@layerloom/core';
+import { createImageRequest } from '@layerloom/core/testing';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAI } from './create-openai.js';
@@ -32,13 +33,8 @@ const openai = () =>
     },
   });
 
-const request = (fields: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a red fox, full body',
-  width: 1024,
-  height: 1024,
-  signal: new AbortController().signal,
-  ...fields,
-});
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a red fox, full body', ...fields });
 
 describe('generations', () => {
   it('round-trips a transparent PNG cut-out from gpt-image-1', async () => {

@@ -7,7 +7,7 @@ import {
   type Provider,
   parseWithSchema,
 } from '@layerloom/core';
-import type { HttpBody, HttpClient } from '@layerloom/core/http';
+import { base64EncodedLength, type HttpBody, type HttpClient } from '@layerloom/core/http';
 import { z } from 'zod';
 import { buildEditForm } from './build-edit-form.js';
 import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cost.js';
@@ -65,7 +65,7 @@ const requestSchema = z.object({
 const knownOptions = new Set(Object.keys(openAIImageOptionFields));
 
 /** Base64 grows bytes by 4/3; a little room for the JSON around the image. */
-const base64Bytes = (bytes: number) => Math.ceil(bytes / 3) * 4 + 1024 * 1024;
+const base64Bytes = (bytes: number) => base64EncodedLength(bytes) + 1024 * 1024;
 
 function definedEntries<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(

@@ -1,5 +1,5 @@
 import { createLoom, type ImageRequest, ValidationError } from '@layerloom/core';
-import { createRecordingCompositor } from '@layerloom/core/testing';
+import { createImageRequest, createRecordingCompositor, thrownBy } from '@layerloom/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOpenAI } from './create-openai.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fixtures/fake-openai-server.js';
@@ -16,23 +16,10 @@ afterEach(() => {
 });
 afterAll(() => fake.close());
 
-const request = (fields: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a castle',
-  width: 1024,
-  height: 1024,
-  signal: new AbortController().signal,
-  ...fields,
-});
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a castle', ...fields });
 
-function thrown(action: () => unknown): ValidationError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new TypeError('expected a ValidationError');
-}
+const thrown = (action: () => unknown) => thrownBy(action, ValidationError);
 
 describe('createOpenAI', () => {
   it('sends the key, organization, project and extra headers', async () => {

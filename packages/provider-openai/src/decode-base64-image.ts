@@ -1,7 +1,6 @@
+import { base64DecodedLength, decodeBase64, isBase64 } from '@layerloom/core/http';
 import { openAIErrorCodes } from './describe-openai-error.js';
 import { providerFailure, type ResponseContext } from './provider-failure.js';
-
-const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Decodes an image sent as base64, checking the decoded size before decoding anything and
@@ -17,8 +16,7 @@ export function decodeBase64Image(
   maxBytes: number,
   context: ResponseContext,
 ): Uint8Array {
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const decodedLength = Math.floor((text.length * 3) / 4) - padding;
+  const decodedLength = base64DecodedLength(text);
   if (decodedLength > maxBytes) {
     throw providerFailure(
       `OpenAI returned an image of about ${decodedLength} bytes, more than the ${maxBytes} allowed (setting \`maxImageBytes\`)`,
@@ -26,13 +24,12 @@ export function decodeBase64Image(
       context,
     );
   }
-  if (text.length === 0 || text.length % 4 !== 0 || !base64Pattern.test(text)) {
+  if (text.length === 0 || !isBase64(text)) {
     throw providerFailure(
       `OpenAI returned \`b64_json\` that is not valid base64 (${text.length} characters; truncated or corrupted)`,
       openAIErrorCodes.badResponse,
       context,
     );
   }
-  const buffer = Buffer.from(text, 'base64');
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return decodeBase64(text);
 }

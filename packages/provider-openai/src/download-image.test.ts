@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { AbortError, ProviderError } from '@layerloom/core';
-import { createTestServer, type TestServer } from '@layerloom/core/testing';
+import { createTestServer, rejectionOf, type TestServer } from '@layerloom/core/testing';
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { downloadImage, type ImageDownloadLimits } from './download-image.js';
@@ -92,14 +92,7 @@ const download = (
   signal = new AbortController().signal,
 ) => downloadImage(url, limits(overrides), signal, { requestId: 'req_api' });
 
-async function refusal(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 describe('downloadImage', () => {
   it('downloads from an allowed host through the injected lookup, keeping the query', async () => {

@@ -1,5 +1,5 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { expected } from '@layerloom/core';
+import { expected, integerRangeSchema } from '@layerloom/core';
 import { z } from 'zod';
 
 /** Hosts OpenAI serves DALL·E image URLs from. */
@@ -58,12 +58,7 @@ export const imageDownloadOptionsSchema = z.strictObject({
   lookup: z
     .custom<LookupFunction>((value) => typeof value === 'function', expected('a function'))
     .optional(),
-  maxRedirects: z
-    .number(expected('an integer from 0 to 10'))
-    .int(expected('an integer from 0 to 10'))
-    .min(0, expected('an integer from 0 to 10'))
-    .max(10, expected('an integer from 0 to 10'))
-    .optional(),
+  maxRedirects: integerRangeSchema(0, 10).optional(),
   timeoutMs: z
     .number(expected('a positive number of milliseconds'))
     .positive(expected('a positive number of milliseconds'))

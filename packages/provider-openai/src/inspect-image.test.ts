@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { jpegImage, pngImage, pngWithDeclaredSize, webpImage } from './fixtures/png-images.js';
-import { inspectImage } from './inspect-image.js';
+import { inspectOpenAIImage } from './inspect-image.js';
 
-describe('inspectImage', () => {
+describe('inspectOpenAIImage', () => {
   it('reads a PNG: size, alpha and completeness', () => {
-    expect(inspectImage(pngImage(12, 8, { transparent: true }))).toEqual({
+    expect(inspectOpenAIImage(pngImage(12, 8, { transparent: true }))).toEqual({
       mediaType: 'image/png',
       width: 12,
       height: 8,
@@ -12,20 +12,20 @@ describe('inspectImage', () => {
       hasAlpha: true,
     });
     const png = pngImage(12, 8);
-    expect(inspectImage(png.subarray(0, png.length - 1))).toMatchObject({ complete: false });
-    expect(inspectImage(png.subarray(0, 20))).toMatchObject({
+    expect(inspectOpenAIImage(png.subarray(0, png.length - 1))).toMatchObject({ complete: false });
+    expect(inspectOpenAIImage(png.subarray(0, 20))).toMatchObject({
       mediaType: 'image/png',
       width: undefined,
       complete: false,
     });
-    expect(inspectImage(pngWithDeclaredSize(70_000, 70_000))).toMatchObject({
+    expect(inspectOpenAIImage(pngWithDeclaredSize(70_000, 70_000))).toMatchObject({
       width: 70_000,
       height: 70_000,
     });
   });
 
   it('reads a JPEG start-of-frame and end marker', () => {
-    expect(inspectImage(jpegImage(640, 480))).toEqual({
+    expect(inspectOpenAIImage(jpegImage(640, 480))).toEqual({
       mediaType: 'image/jpeg',
       width: 640,
       height: 480,
@@ -33,23 +33,27 @@ describe('inspectImage', () => {
       hasAlpha: false,
     });
     const jpeg = jpegImage(640, 480);
-    expect(inspectImage(jpeg.subarray(0, jpeg.length - 2))).toMatchObject({ complete: false });
+    expect(inspectOpenAIImage(jpeg.subarray(0, jpeg.length - 2))).toMatchObject({
+      complete: false,
+    });
   });
 
   it('reads a lossless WebP header and its RIFF size', () => {
-    expect(inspectImage(webpImage(300, 200))).toEqual({
+    expect(inspectOpenAIImage(webpImage(300, 200))).toEqual({
       mediaType: 'image/webp',
       width: 300,
       height: 200,
       complete: true,
       hasAlpha: true,
     });
-    expect(inspectImage(webpImage(300, 200).subarray(0, 28))).toMatchObject({ complete: false });
+    expect(inspectOpenAIImage(webpImage(300, 200).subarray(0, 28))).toMatchObject({
+      complete: false,
+    });
   });
 
   it('knows nothing else', () => {
-    expect(inspectImage(new TextEncoder().encode('<html></html>'))).toBeUndefined();
-    expect(inspectImage(new TextEncoder().encode('GIF89a......'))).toBeUndefined();
-    expect(inspectImage(new Uint8Array())).toBeUndefined();
+    expect(inspectOpenAIImage(new TextEncoder().encode('<html></html>'))).toBeUndefined();
+    expect(inspectOpenAIImage(new TextEncoder().encode('GIF89a......'))).toBeUndefined();
+    expect(inspectOpenAIImage(new Uint8Array())).toBeUndefined();
   });
 });

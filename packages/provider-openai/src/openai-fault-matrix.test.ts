@@ -1,4 +1,5 @@
 import { AbortError, type ImageRequest, ProviderError } from '@layerloom/core';
+import { createImageRequest } from '@layerloom/core/testing';
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOpenAI } from './create-openai.js';
@@ -33,13 +34,8 @@ const provider = (settings: OpenAIProviderSettings = {}, partialImages = 0) =>
     ...settings,
   }).image('gpt-image-1', { partialImages });
 
-const request = (fields: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a knight',
-  width: 1024,
-  height: 1024,
-  signal: new AbortController().signal,
-  ...fields,
-});
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a knight', ...fields });
 
 /** Everything the adapter emitted, to scan for the key. */
 const emitted: string[] = [];

@@ -1,4 +1,5 @@
 import type { ImageRequest, ProviderCapabilities } from '@layerloom/core';
+import { createImageRequest } from '@layerloom/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAI } from './create-openai.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fixtures/fake-openai-server.js';
@@ -17,13 +18,8 @@ afterAll(() => fake.close());
 const provider = (model: string, defaults?: OpenAIImageOptions) =>
   createOpenAI({ apiKey: testApiKey, baseURL: fake.baseURL }).image(model, defaults);
 
-const request = (fields: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a lighthouse at dusk',
-  width: 1024,
-  height: 1024,
-  signal: new AbortController().signal,
-  ...fields,
-});
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a lighthouse at dusk', ...fields });
 
 const gptSizes = [
   { width: 1024, height: 1024 },

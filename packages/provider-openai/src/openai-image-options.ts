@@ -1,4 +1,4 @@
-import { expected } from '@layerloom/core';
+import { expected, integerRangeSchema } from '@layerloom/core';
 import { z } from 'zod';
 
 /**
@@ -64,22 +64,12 @@ export const openAIImageOptionFields = {
   quality: z.enum(['low', 'medium', 'high', 'auto', 'standard', 'hd']).optional(),
   background: z.enum(['transparent', 'opaque', 'auto']).optional(),
   outputFormat: z.enum(['png', 'jpeg', 'webp']).optional(),
-  outputCompression: z
-    .number(expected('an integer from 0 to 100'))
-    .int(expected('an integer from 0 to 100'))
-    .min(0, expected('an integer from 0 to 100'))
-    .max(100, expected('an integer from 0 to 100'))
-    .optional(),
+  outputCompression: integerRangeSchema(0, 100).optional(),
   moderation: z.enum(['low', 'auto']).optional(),
   style: z.enum(['vivid', 'natural']).optional(),
   responseFormat: z.enum(['b64_json', 'url']).optional(),
   inputFidelity: z.enum(['high', 'low']).optional(),
-  partialImages: z
-    .number(expected('an integer from 0 to 3'))
-    .int(expected('an integer from 0 to 3'))
-    .min(0, expected('an integer from 0 to 3'))
-    .max(3, expected('an integer from 0 to 3'))
-    .optional(),
+  partialImages: integerRangeSchema(0, 3).optional(),
   user: nonEmptyString.optional(),
   negativePrompt: z.enum(['warn', 'append']).optional(),
 };

@@ -1,4 +1,4 @@
-import type { ImageSize } from '@layerloom/core';
+import { formatSize, type ImageSize, snapSize } from '@layerloom/core';
 import type { FreeSizeRule, OpenAIImageModelSpec } from './openai-image-models.js';
 
 /** A size the model accepts, and whether it differs from the one asked for. */
@@ -7,26 +7,6 @@ export interface SnappedImageSize extends ImageSize {
   readonly size: string;
   /** Whether the size differs from the requested one. */
   readonly snapped: boolean;
-}
-
-const logAspect = (width: number, height: number) => Math.log(width / height);
-
-function nearestListed(sizes: readonly ImageSize[], width: number, height: number): ImageSize {
-  // Nearest aspect ratio first (on a log scale, so 2:1 and 1:2 are equally far from 1:1), then
-  // the nearest area.
-  let best = sizes[0]!;
-  let bestAspect = Number.POSITIVE_INFINITY;
-  let bestArea = Number.POSITIVE_INFINITY;
-  for (const size of sizes) {
-    const aspect = Math.abs(logAspect(size.width, size.height) - logAspect(width, height));
-    const area = Math.abs(Math.log((size.width * size.height) / (width * height)));
-    if (aspect < bestAspect - 1e-9 || (Math.abs(aspect - bestAspect) <= 1e-9 && area < bestArea)) {
-      best = size;
-      bestAspect = aspect;
-      bestArea = area;
-    }
-  }
-  return best;
 }
 
 function fitFree(rule: FreeSizeRule, width: number, height: number): ImageSize {
@@ -56,10 +36,11 @@ function fitFree(rule: FreeSizeRule, width: number, height: number): ImageSize {
 }
 
 /**
- * The size to ask a model for: the requested size when the model paints it, otherwise the
- * listed size with the nearest aspect ratio (then the nearest area), or — for free-size models
- * (gpt-image-2) — the requested size with its aspect ratio clamped to the rule, scaled down to
- * fit the largest size and rounded to the required multiple.
+ * The size to ask a model for: the requested size when the model paints it, otherwise, for
+ * models with a list of sizes, the listed size core's `snapSize` picks (the planner's rule:
+ * nearest aspect ratio, then area), or — for free-size models (gpt-image-2), whose rule a
+ * `SizeRange` cannot express — the requested size with its aspect ratio clamped to the rule,
+ * scaled down to fit the largest size and rounded to the required multiple.
  *
  * @param spec - the model's rules.
  * @param width - requested width in pixels.
@@ -71,12 +52,12 @@ export function snapImageSize(
   height: number,
 ): SnappedImageSize {
   const chosen = Array.isArray(spec.sizes)
-    ? nearestListed(spec.sizes as readonly ImageSize[], width, height)
+    ? snapSize({ width, height }, spec.sizes as readonly ImageSize[])
     : fitFree(spec.sizes as FreeSizeRule, width, height);
   return {
     width: chosen.width,
     height: chosen.height,
-    size: `${chosen.width}x${chosen.height}`,
+    size: formatSize(chosen),
     snapped: chosen.width !== width || chosen.height !== height,
   };
 }

@@ -1,6 +1,6 @@
-import type { EncodedImage } from '@layerloom/core';
+import { describeLeadingBytes, type EncodedImage } from '@layerloom/core';
 import { openAIErrorCodes } from './describe-openai-error.js';
-import { type ImageInspection, inspectImage } from './inspect-image.js';
+import { inspectOpenAIImage, type OpenAIImageInspection } from './inspect-image.js';
 import { providerFailure, type ResponseContext } from './provider-failure.js';
 
 /** An image checked by {@link verifyImage}. */
@@ -8,7 +8,7 @@ export interface VerifiedImage {
   /** The bytes, with the media type read from them. */
   readonly image: EncodedImage;
   /** Format, size and completeness. */
-  readonly inspection: ImageInspection;
+  readonly inspection: OpenAIImageInspection;
 }
 
 /**
@@ -29,11 +29,10 @@ export function verifyImage(
   context: ResponseContext,
   what = 'an image',
 ): VerifiedImage {
-  const inspection = inspectImage(bytes);
+  const inspection = inspectOpenAIImage(bytes);
   if (inspection === undefined) {
-    const head = Array.from(bytes.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0'));
     throw providerFailure(
-      `OpenAI returned ${what} that is not a PNG, JPEG or WebP file (${bytes.byteLength} bytes starting ${head.join(' ') || '(empty)'})`,
+      `OpenAI returned ${what} that is not a PNG, JPEG or WebP file (${describeLeadingBytes(bytes)})`,
       openAIErrorCodes.badResponse,
       context,
     );

@@ -1,3 +1,4 @@
+export type { BasicCredentials } from '@layerloom/core/http';
 export type {
   A1111ImageDefaults,
   A1111InpaintingFill,
@@ -34,4 +35,3 @@ export {
   sdxlTextToImageNodes,
   sdxlTextToImageWorkflow,
 } from './comfyui/sdxl-text-to-image-workflow.js';
-export type { BasicCredentials } from './shared/basic-authorization.js';

@@ -205,7 +205,7 @@ export async function createFakeA1111(options: FakeA1111Options = {}): Promise<F
     server,
     image,
     interrupted: () => interrupted,
-    calls: () => server.requests.map((request) => `${request.method} ${request.url.pathname}`),
+    calls: () => server.requestLines(),
     close: () => {
       wake?.();
       return server.close();

@@ -60,6 +60,8 @@ export interface FakeComfyUI {
   readonly url: string;
   /** The underlying test server (recorded requests, `use` for overrides). */
   readonly server: TestServer;
+  /** HTTP requests received, as `METHOD /path`, in order (`POST /prompt`, `GET /view`…). */
+  readonly calls: () => string[];
   /** Prompts received, in order. */
   readonly runs: FakeComfyUIRun[];
   /** Client ids of the WebSocket connections made. */
@@ -301,6 +303,7 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
   return {
     url: server.url,
     server,
+    calls: () => server.requestLines(),
     runs,
     socketClients,
     uploads,

@@ -4,6 +4,7 @@ import { isLayerloomError } from '../errors/layerloom-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { createTestServer, type TestServer } from '../testing/create-test-server.js';
+import { rejectionOf } from '../testing/thrown-by.js';
 import { createHttpClient, FormData } from './create-http-client.js';
 import { parseServerSentEvents } from './server-sent-events.js';
 
@@ -31,14 +32,7 @@ const client = (overrides: Partial<Parameters<typeof createHttpClient>[0]> = {})
     ...overrides,
   });
 
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 describe('createHttpClient', () => {
   it('sends JSON with the configured headers and reads the JSON answer', async () => {
@@ -55,6 +49,18 @@ describe('createHttpClient', () => {
     expect(recorded.path).toBe('/v1/echo');
     expect(recorded.headers.authorization).toBe(`Bearer ${apiKey}`);
     expect(recorded.headers['content-type']).toBe('application/json');
+    await http1.close();
+  });
+
+  it('refuses a JSON body JSON cannot hold before sending, naming `body`', async () => {
+    const http1 = client();
+    const before = server.requests.length;
+    const error = await rejectionOf(
+      http1.request({ method: 'POST', path: '/echo', body: { json: { huge: 10n } } }),
+      ValidationError,
+    );
+    expect(error.issues[0]!.path).toEqual(['body']);
+    expect(server.requests.length).toBe(before);
     await http1.close();
   });
 

@@ -4,9 +4,11 @@ import { AbortError } from '../errors/abort-error.js';
 import { LayerloomError } from '../errors/layerloom-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { describeJsonError } from './describe-json-error.js';
 import { isRetryableStatus } from './is-retryable-status.js';
 import { parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 import { redactSecrets } from './redact-secrets.js';
+import { serializeJsonBody } from './serialize-json-body.js';
 
 /** Settings of {@link createHttpClient}. */
 export interface HttpClientOptions {
@@ -176,31 +178,24 @@ const connectionErrorCodes = new Set([
 const textDecoder = new TextDecoder();
 
 function defaultDescribeError(response: HttpResponse): HttpErrorDescription {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.text());
-  } catch {
-    const text = response.text().trim().slice(0, 300);
-    return text === '' ? {} : { message: text };
-  }
-  if (parsed === null || typeof parsed !== 'object') return {};
-  const body = parsed as Record<string, unknown>;
-  const error = body.error;
-  if (error !== null && typeof error === 'object') {
-    const details = error as Record<string, unknown>;
-    const providerCode = [details.code, details.type].find((value) => typeof value === 'string') as
-      | string
-      | undefined;
-    return {
-      ...(typeof details.message === 'string' ? { message: details.message } : {}),
-      ...(providerCode === undefined ? {} : { providerCode }),
-    };
-  }
-  if (typeof error === 'string') return { message: error };
-  if (typeof body.detail === 'string') return { message: body.detail };
-  if (body.detail !== undefined) return { message: JSON.stringify(body.detail).slice(0, 500) };
-  if (typeof body.message === 'string') return { message: body.message };
-  return {};
+  return describeJsonError(response, (body) => {
+    const error = body.error;
+    if (error !== null && typeof error === 'object') {
+      const details = error as Record<string, unknown>;
+      const providerCode = [details.code, details.type].find(
+        (value) => typeof value === 'string',
+      ) as string | undefined;
+      return {
+        ...(typeof details.message === 'string' ? { message: details.message } : {}),
+        ...(providerCode === undefined ? {} : { providerCode }),
+      };
+    }
+    if (typeof error === 'string') return { message: error };
+    if (typeof body.detail === 'string') return { message: body.detail };
+    if (body.detail !== undefined) return { message: JSON.stringify(body.detail).slice(0, 500) };
+    if (typeof body.message === 'string') return { message: body.message };
+    return {};
+  });
 }
 
 function lowerCaseHeaders(
@@ -348,7 +343,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     body: HttpBody | undefined,
   ): { body?: string | Uint8Array | FormData; contentType?: string } => {
     if (body === undefined) return {};
-    if ('json' in body) return { body: JSON.stringify(body.json), contentType: 'application/json' };
+    if ('json' in body) {
+      const { text, contentType } = serializeJsonBody(body.json, 'body', `${provider} request`);
+      return { body: text, contentType };
+    }
     if ('form' in body) return { body: body.form };
     if ('bytes' in body) return { body: body.bytes, contentType: body.contentType };
     return { body: body.text, contentType: body.contentType ?? 'text/plain; charset=utf-8' };

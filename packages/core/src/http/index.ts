@@ -1,3 +1,4 @@
+export { type BasicCredentials, basicAuthorization } from './basic-authorization.js';
 export {
   createHttpClient,
   FormData,
@@ -9,7 +10,17 @@ export {
   type HttpResponse,
   type HttpStreamResponse,
 } from './create-http-client.js';
+export { describeJsonError } from './describe-json-error.js';
+export {
+  base64DecodedLength,
+  base64EncodedLength,
+  decodeBase64,
+  encodeBase64,
+  isBase64,
+} from './encode-base64.js';
 export { isRetryableStatus } from './is-retryable-status.js';
 export { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
+export { readServerAddress, type ServerAddress } from './read-server-address.js';
 export { redactSecrets } from './redact-secrets.js';
+export { serializeJsonBody } from './serialize-json-body.js';
 export { parseServerSentEvents, type ServerSentEvent } from './server-sent-events.js';

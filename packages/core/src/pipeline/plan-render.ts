@@ -10,6 +10,7 @@ import type { PlannedImageRequest, Provider } from '../types/provider.js';
 import type { PlannedCandidate, PlannedStep, RenderPlan } from '../types/render-plan.js';
 import type { StyleStep } from '../types/style-step.js';
 import { closestName } from '../util/closest-name.js';
+import { formatSize, snapSize } from '../util/snap-size.js';
 import { chromaKeyPromptSuffix } from './chroma-key-prompt.js';
 
 /** What the planner needs besides the composition. */

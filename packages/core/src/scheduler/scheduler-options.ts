@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expected } from '../schema/format-issues.js';
+import { integerRangeSchema, numberRangeSchema } from '../schema/range-schema.js';
 import type { Clock } from './clock.js';
 
 /** Limits of one queue (one provider alias). */
@@ -108,12 +109,7 @@ const limitsShape = {
   timeoutMs: positiveInteger('a positive integer of milliseconds')
     .max(2 ** 31 - 1)
     .optional(),
-  maxRetries: z
-    .number(expected('an integer from 0 to 100'))
-    .int(expected('an integer from 0 to 100'))
-    .min(0, expected('an integer from 0 to 100'))
-    .max(100, expected('an integer from 0 to 100'))
-    .optional(),
+  maxRetries: integerRangeSchema(0, 100).optional(),
 };
 
 /** Schema of {@link QueueLimits}. */
@@ -122,10 +118,7 @@ export const queueLimitsSchema = z.strictObject(
   expected('`{ concurrency?, requestsPerMinute?, timeoutMs?, maxRetries? }`'),
 );
 
-const milliseconds = z
-  .number(expected('a number of milliseconds from 0 to 3600000'))
-  .min(0, expected('a number of milliseconds from 0 to 3600000'))
-  .max(3_600_000, expected('a number of milliseconds from 0 to 3600000'));
+const milliseconds = numberRangeSchema(0, 3_600_000, 'a number of milliseconds from 0 to 3600000');
 
 /** Schema of {@link RetryOptions}. */
 export const retryOptionsSchema = z.strictObject(

@@ -6,6 +6,7 @@ import { anchors } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
 import { parseCssColor } from '../util/css-color.js';
 import { expected } from './format-issues.js';
+import { integerRangeSchema, numberRangeSchema } from './range-schema.js';
 
 /** Largest canvas or generation side accepted, in pixels. */
 export const maxImageSide = 16_384;
@@ -20,13 +21,8 @@ export const nameSchema = z
   .max(100, expected('a name of at most 100 characters'))
   .regex(namePattern, expected('a name of letters, digits, `_` or `-`'));
 
-const unit = (what: string) =>
-  z.number(expected(what)).min(0, expected(what)).max(1, expected(what));
-const side = z
-  .number(expected(`an integer from 1 to ${maxImageSide}`))
-  .int(expected(`an integer from 1 to ${maxImageSide}`))
-  .min(1, expected(`an integer from 1 to ${maxImageSide}`))
-  .max(maxImageSide, expected(`an integer from 1 to ${maxImageSide}`));
+const unit = (what: string) => numberRangeSchema(0, 1, what);
+const side = integerRangeSchema(1, maxImageSide);
 const coordinate = z
   .number(expected('a finite number of pixels'))
   .min(-maxImageSide * 4, expected('a finite number of pixels'))
@@ -159,12 +155,7 @@ export const styleStepSchema = z.strictObject(
 const outputSchema = z.strictObject(
   {
     format: z.enum(['png', 'webp', 'jpeg']),
-    quality: z
-      .number(expected('an integer from 1 to 100'))
-      .int(expected('an integer from 1 to 100'))
-      .min(1, expected('an integer from 1 to 100'))
-      .max(100, expected('an integer from 1 to 100'))
-      .optional(),
+    quality: integerRangeSchema(1, 100).optional(),
   },
   expected('`{ format, quality? }`'),
 );

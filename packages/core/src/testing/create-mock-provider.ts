@@ -7,6 +7,7 @@ import { clockSchema } from '../scheduler/scheduler-options.js';
 import { imageSizeSchema } from '../schema/composition-schema.js';
 import { expected } from '../schema/format-issues.js';
 import { parseWithSchema } from '../schema/parse-with-schema.js';
+import { numberRangeSchema } from '../schema/range-schema.js';
 import type { EncodedImage, ImageSize } from '../types/encoded-image.js';
 import type {
   ImageRequest,
@@ -144,10 +145,7 @@ const capabilitiesSchema = z.strictObject(
   expected('partial provider capabilities'),
 );
 
-const milliseconds = z
-  .number(expected('a number of milliseconds from 0 to 3600000'))
-  .min(0, expected('a number of milliseconds from 0 to 3600000'))
-  .max(3_600_000, expected('a number of milliseconds from 0 to 3600000'));
+const milliseconds = numberRangeSchema(0, 3_600_000, 'a number of milliseconds from 0 to 3600000');
 
 const stepSchema = z.union(
   [

@@ -40,6 +40,12 @@ export interface TestServer {
   readonly server: Server;
   /** Every request received, in arrival order. */
   readonly requests: readonly RecordedRequest[];
+  /**
+   * Method and path (without the query) of every request received, in arrival order, e.g.
+   * `['POST /sdapi/v1/txt2img', 'GET /sdapi/v1/progress']`: what a test asserts about the
+   * calls an adapter made.
+   */
+  requestLines(): string[];
   /** Prepends handlers that take precedence (until {@link TestServer.resetHandlers}). */
   use(...handlers: RequestHandler[]): void;
   /** Drops the handlers added with `use` and forgets the recorded requests. */
@@ -184,6 +190,7 @@ export async function createTestServer(
     port,
     server,
     requests,
+    requestLines: () => requests.map((request) => `${request.method} ${request.url.pathname}`),
     use(...added) {
       overrides = [...added, ...overrides];
     },

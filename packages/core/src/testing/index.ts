@@ -1,3 +1,4 @@
+export { createImageRequest } from './create-image-request.js';
 export {
   createMockProvider,
   type MockProvider,
@@ -12,9 +13,11 @@ export {
   type RecordingCompositor,
   type RecordingCompositorOptions,
 } from './create-recording-compositor.js';
+export { type Closable, createTestCleanup, type TestCleanup } from './create-test-cleanup.js';
 export {
   createTestServer,
   type RecordedRequest,
   type TestServer,
   type TestServerOptions,
 } from './create-test-server.js';
+export { type ErrorClass, rejectionOf, thrownBy } from './thrown-by.js';

@@ -30,3 +30,11 @@ describe('readImageSize', () => {
     expect(readImageSize(new Uint8Array(0))).toBeUndefined();
   });
 });
+
+describe('readImageSize on GIF and empty sizes', () => {
+  it('reads a GIF logical screen and refuses a declared 0', () => {
+    const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xf0, 0x00]);
+    expect(readImageSize(gif)).toEqual({ width: 320, height: 240 });
+    expect(readImageSize(gif.map((byte, index) => (index >= 6 ? 0 : byte)))).toBeUndefined();
+  });
+});

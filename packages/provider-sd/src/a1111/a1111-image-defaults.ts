@@ -1,6 +1,7 @@
-import { expected } from '@layerloom/core';
+import { expected, integerRangeSchema } from '@layerloom/core';
 import { z } from 'zod';
-import { nonEmptyStringSchema, sideSchema } from '../shared/settings-schemas.js';
+import { samplingDefaultsShape } from '../shared/sampling-defaults-shape.js';
+import { nonEmptyStringSchema } from '../shared/settings-schemas.js';
 
 /**
  * A LayerDiffuse always-on script (Forge's `sd-forge-layerdiffuse`), added to requests that ask
@@ -69,41 +70,16 @@ const layerDiffuseSchema = z.strictObject(
 /** Validates {@link A1111ImageDefaults}. */
 export const a1111ImageDefaultsSchema = z.strictObject(
   {
-    sampler: nonEmptyStringSchema.optional(),
-    scheduler: nonEmptyStringSchema.optional(),
-    steps: z
-      .number(expected('an integer from 1 to 1000'))
-      .int(expected('an integer from 1 to 1000'))
-      .min(1, expected('an integer from 1 to 1000'))
-      .max(1000, expected('an integer from 1 to 1000'))
-      .optional(),
-    cfgScale: z
-      .number(expected('a number from 0 to 100'))
-      .min(0, expected('a number from 0 to 100'))
-      .max(100, expected('a number from 0 to 100'))
-      .optional(),
-    negativePrompt: z.string(expected('a string')).optional(),
-    strength: z
-      .number(expected('a number from 0 to 1'))
-      .min(0, expected('a number from 0 to 1'))
-      .max(1, expected('a number from 0 to 1'))
-      .optional(),
+    ...samplingDefaultsShape(1000),
     resizeMode: z
       .enum(['resize', 'crop-and-resize', 'resize-and-fill', 'latent-upscale'])
       .optional(),
-    maskBlur: z
-      .number(expected('an integer from 0 to 64'))
-      .int(expected('an integer from 0 to 64'))
-      .min(0, expected('an integer from 0 to 64'))
-      .max(64, expected('an integer from 0 to 64'))
-      .optional(),
+    maskBlur: integerRangeSchema(0, 64).optional(),
     inpaintingFill: z.enum(['fill', 'original', 'latent-noise', 'latent-nothing']).optional(),
     inpaintOnlyMasked: z.boolean(expected('a boolean')).optional(),
     invertMask: z.boolean(expected('a boolean')).optional(),
     layerDiffuse: layerDiffuseSchema.optional(),
     options: z.record(z.string(), z.unknown(), expected('an object of request fields')).optional(),
-    minSize: sideSchema(8).optional(),
-    maxSize: sideSchema(8).optional(),
   },
   expected('an object of A1111 defaults'),
 );

@@ -1,6 +1,6 @@
 import type { ImageRequest } from '@layerloom/core';
-import { encodeBase64 } from '../shared/encode-base64.js';
-import { snapSize } from '../shared/snap-size.js';
+import { encodeBase64 } from '@layerloom/core/http';
+import { snapServerSize } from '../shared/snap-server-size.js';
 import {
   type A1111ImageDefaults,
   inpaintingFillValues,
@@ -67,7 +67,7 @@ function mergeOptions(
 export function buildA1111Payload(input: A1111PayloadInput): A1111Payload {
   const { request, checkpoint, defaults } = input;
   const warnings: string[] = [];
-  const size = snapSize(
+  const size = snapServerSize(
     request,
     { min: defaults.minSize ?? 64, max: defaults.maxSize ?? 2048, multipleOf: 8 },
     'AUTOMATIC1111',

@@ -6,7 +6,12 @@ import {
   TimeoutError,
   ValidationError,
 } from '@layerloom/core';
-import { createTestServer } from '@layerloom/core/testing';
+import {
+  createImageRequest,
+  createTestCleanup,
+  createTestServer,
+  rejectionOf,
+} from '@layerloom/core/testing';
 import { delay, HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeA1111, type FakeA1111 } from '../../test/fake-a1111-server.js';
@@ -14,39 +19,19 @@ import { base64, jpegBytes, solidPng } from '../../test/png-fixtures.js';
 import { createA1111 } from './create-a1111.js';
 
 const password = 'hunter2-SECRET-pass';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = createTestCleanup();
+afterEach(() => cleanup.run());
 
 async function fake(options: Parameters<typeof createFakeA1111>[0] = {}): Promise<FakeA1111> {
-  const server = await createFakeA1111(options);
-  cleanups.push(() => server.close());
-  return server;
+  return cleanup.track(await createFakeA1111(options));
 }
 
 function adapter(settings: Parameters<typeof createA1111>[0]) {
-  const created = createA1111(settings);
-  cleanups.push(() => created.close());
-  return created;
+  return cleanup.track(createA1111(settings));
 }
 
-const request = (overrides: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a red fox, studio light',
-  width: 512,
-  height: 768,
-  signal: new AbortController().signal,
-  ...overrides,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a red fox, studio light', width: 512, height: 768, ...fields });
 
 describe('createA1111: txt2img', () => {
   it('maps the request, defaults, checkpoint and options to the txt2img body', async () => {
@@ -235,7 +220,7 @@ describe('createA1111: responses', () => {
         }),
       ),
     ]);
-    cleanups.push(() => server.close());
+    cleanup.track(server);
     const result = await adapter({ baseURL: server.url }).image().generate(request());
     expect(result.image.bytes).toEqual(main);
     expect(result.seed).toBe(77);
@@ -249,7 +234,7 @@ describe('createA1111: responses', () => {
         HttpResponse.json({ images: [base64(image)], parameters: {}, info: '{not json' }),
       ),
     ]);
-    cleanups.push(() => server.close());
+    cleanup.track(server);
     const provider = adapter({ baseURL: server.url }).image();
     const seeded = await provider.generate(request({ seed: 9 }));
     expect(seeded.image.bytes).toEqual(image);
@@ -276,10 +261,10 @@ describe('createA1111: responses', () => {
         }),
       ),
     ]);
-    cleanups.push(() => server.close());
+    cleanup.track(server);
     const provider = adapter({ baseURL: server.url }).image();
     expect((await provider.generate(request())).image.mediaType).toBe('image/jpeg');
-    const error = await rejection(
+    const error = await rejectionOf(
       provider.generate(
         request({ image: { bytes: solidPng([0, 0, 0, 255]), mediaType: 'image/png' } }),
       ),
@@ -295,8 +280,8 @@ describe('createA1111: responses', () => {
     const server = await createTestServer([
       http.post('*/sdapi/v1/txt2img', () => HttpResponse.json({ images: [], info: '{}' })),
     ]);
-    cleanups.push(() => server.close());
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    cleanup.track(server);
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toMatchObject({ code: 'provider_bad_response' });
     expect((error as Error).message).toContain('returned no image');
   });
@@ -368,7 +353,7 @@ describe('createA1111: abort', () => {
       );
     await delay(80);
     controller.abort();
-    const error = await rejection(pending);
+    const error = await rejectionOf(pending);
     expect(error).toBeInstanceOf(AbortError);
     expect(server.interrupted()).toBe(true);
     expect(server.calls()).toContain('POST /sdapi/v1/interrupt');
@@ -386,7 +371,7 @@ describe('createA1111: abort', () => {
     await delay(30);
     const timeout = new TimeoutError('layer took too long', 30);
     controller.abort(timeout);
-    expect(await rejection(pending)).toBe(timeout);
+    expect(await rejectionOf(pending)).toBe(timeout);
     expect(server.interrupted()).toBe(true);
   });
 
@@ -394,7 +379,7 @@ describe('createA1111: abort', () => {
     const server = await fake();
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url })
         .image()
         .generate(request({ signal: controller.signal })),
@@ -422,7 +407,7 @@ describe('createA1111: auth and errors', () => {
     expect(server.server.requests.length).toBeGreaterThan(1);
     for (const entry of server.server.requests) expect(entry.headers.authorization).toBe(expected);
 
-    const wrong = await rejection(
+    const wrong = await rejectionOf(
       adapter({ baseURL: server.url, auth: `artist:wrong-${password}` })
         .image()
         .generate(request()),
@@ -432,7 +417,7 @@ describe('createA1111: auth and errors', () => {
     expect((wrong as Error).message).toContain('Incorrect username or password');
     expect(`${String(wrong)} ${JSON.stringify(wrong)}`).not.toContain(password);
 
-    const missing = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const missing = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect((missing as Error).message).toContain('Not authenticated');
   });
 
@@ -445,7 +430,7 @@ describe('createA1111: auth and errors', () => {
     const closed = await createTestServer();
     const url = closed.url;
     await closed.close();
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: url.replace('http://', `http://artist:${password}@`) })
         .image()
         .generate(request()),
@@ -456,7 +441,7 @@ describe('createA1111: auth and errors', () => {
 
   it('maps 422 validation bodies (pydantic v1 and v2) with the server detail', async () => {
     const server = await fake();
-    const v1 = await rejection(
+    const v1 = await rejectionOf(
       adapter({ baseURL: server.url })
         .image(undefined, { options: { steps: 'many' } })
         .generate(request()),
@@ -486,7 +471,7 @@ describe('createA1111: auth and errors', () => {
         ),
       ),
     );
-    const v2 = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const v2 = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(v2).toMatchObject({ status: 422, providerCode: 'int_parsing' });
     expect((v2 as Error).message).toContain(
       '`steps`: Input should be a valid integer, unable to parse string as an integer (int_parsing); `prompt`: Field required (missing)',
@@ -509,7 +494,7 @@ describe('createA1111: auth and errors', () => {
         ),
       ),
     );
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toMatchObject({ status: 500, retryable: true, providerCode: 'OutOfMemoryError' });
     expect((error as Error).message).toBe(
       'a1111 POST /sdapi/v1/txt2img failed with HTTP 500: CUDA out of memory. Tried to allocate 2.00 GiB',
@@ -522,8 +507,8 @@ describe('createA1111: auth and errors', () => {
         HttpResponse.json({ detail: 'Not Found' }, { status: 404 }),
       ),
     ]);
-    cleanups.push(() => server.close());
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    cleanup.track(server);
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect((error as Error).message).toContain(
       'start the web UI with --api'.replace('start', 'Start'),
     );
@@ -533,7 +518,7 @@ describe('createA1111: auth and errors', () => {
     const closed = await createTestServer();
     const url = closed.url;
     await closed.close();
-    const error = await rejection(adapter({ baseURL: url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: url }).image().generate(request()));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       code: 'provider_connection_error',
@@ -546,7 +531,7 @@ describe('createA1111: auth and errors', () => {
 
   it('times out a call that never answers', async () => {
     const server = await fake({ generationMs: 10_000 });
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url, timeoutMs: 100 }).image().generate(request()),
     );
     expect(error).toMatchObject({ code: 'provider_timeout', retryable: true });
@@ -569,7 +554,7 @@ describe('createA1111: LayerDiffuse', () => {
         }),
       ),
     ]);
-    cleanups.push(() => server.close());
+    cleanup.track(server);
     const provider = adapter({ baseURL: server.url }).image(undefined, { layerDiffuse });
     expect(provider.capabilities.transparency).toBe(true);
     const transparent = await provider.generate(request({ transparent: true }));
@@ -650,7 +635,7 @@ describe('createA1111: settings', () => {
 describe('createA1111: request options', () => {
   it('turns options JSON cannot hold into a ValidationError before sending anything', async () => {
     const server = await fake();
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url })
         .image()
         .generate(request({ options: { huge: 10n } })),

@@ -9,11 +9,14 @@ import {
   parseWithSchema,
   ValidationError,
 } from '@layerloom/core';
-import { createHttpClient } from '@layerloom/core/http';
+import {
+  type BasicCredentials,
+  basicAuthorization,
+  createHttpClient,
+  readServerAddress,
+  serializeJsonBody,
+} from '@layerloom/core/http';
 import { z } from 'zod';
-import { type BasicCredentials, basicAuthorization } from '../shared/basic-authorization.js';
-import { readServerAddress } from '../shared/read-server-address.js';
-import { serializeJsonBody } from '../shared/serialize-json-body.js';
 import {
   baseUrlSchema,
   headersSchema,

@@ -1,4 +1,8 @@
-import type { HttpErrorDescription, HttpResponse } from '@layerloom/core/http';
+import {
+  describeJsonError,
+  type HttpErrorDescription,
+  type HttpResponse,
+} from '@layerloom/core/http';
 
 const maxMessageLength = 1000;
 
@@ -29,36 +33,30 @@ function firstString(...values: unknown[]): string | undefined {
  * @param response - the error response.
  */
 export function describeA1111Error(response: HttpResponse): HttpErrorDescription {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.text());
-  } catch {
-    const text = response.text().trim().slice(0, 300);
-    return text === '' ? {} : { message: text };
-  }
-  if (!isRecord(parsed)) return {};
-  const { detail, error, errors } = parsed;
-  if (Array.isArray(detail)) {
-    const items = detail.map(describeValidationItem).filter((line) => line !== undefined);
-    const firstType = detail.find(isRecord)?.type;
-    const message = items.join('; ').slice(0, maxMessageLength);
+  return describeJsonError(response, (parsed) => {
+    const { detail, error, errors } = parsed;
+    if (Array.isArray(detail)) {
+      const items = detail.map(describeValidationItem).filter((line) => line !== undefined);
+      const firstType = detail.find(isRecord)?.type;
+      const message = items.join('; ').slice(0, maxMessageLength);
+      return {
+        ...(message === '' ? {} : { message }),
+        ...(typeof firstType === 'string' ? { providerCode: firstType } : {}),
+      };
+    }
+    const message = firstString(
+      detail,
+      errors,
+      isRecord(detail) ? JSON.stringify(detail) : undefined,
+      error,
+    );
+    let text = message?.slice(0, maxMessageLength);
+    if (response.status === 404 && text === 'Not Found') {
+      text = 'Not Found (is the API enabled? Start the web UI with --api, or with --nowebui)';
+    }
     return {
-      ...(message === '' ? {} : { message }),
-      ...(typeof firstType === 'string' ? { providerCode: firstType } : {}),
+      ...(text === undefined ? {} : { message: text }),
+      ...(typeof error === 'string' && error !== '' ? { providerCode: error } : {}),
     };
-  }
-  const message = firstString(
-    detail,
-    errors,
-    isRecord(detail) ? JSON.stringify(detail) : undefined,
-    error,
-  );
-  let text = message?.slice(0, maxMessageLength);
-  if (response.status === 404 && text === 'Not Found') {
-    text = 'Not Found (is the API enabled? Start the web UI with --api, or with --nowebui)';
-  }
-  return {
-    ...(text === undefined ? {} : { message: text }),
-    ...(typeof error === 'string' && error !== '' ? { providerCode: error } : {}),
-  };
+  });
 }

@@ -1,7 +1,6 @@
-import { type ImageResult, ProviderError } from '@layerloom/core';
-import type { HttpResponse } from '@layerloom/core/http';
-import { describeLeadingBytes, detectImageMediaType } from '../shared/detect-image-media-type.js';
-import { decodeBase64 } from '../shared/encode-base64.js';
+import { describeLeadingBytes, type ImageResult, ProviderError } from '@layerloom/core';
+import { decodeBase64, type HttpResponse } from '@layerloom/core/http';
+import { detectImageMediaType } from '../shared/detect-image-media-type.js';
 import { hasTransparentPixels } from '../shared/has-transparent-pixels.js';
 import type { A1111Endpoint } from './build-a1111-payload.js';
 

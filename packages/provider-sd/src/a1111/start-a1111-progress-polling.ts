@@ -1,7 +1,6 @@
 import type { ImageProgress } from '@layerloom/core';
-import type { HttpClient } from '@layerloom/core/http';
+import { decodeBase64, type HttpClient } from '@layerloom/core/http';
 import { detectImageMediaType } from '../shared/detect-image-media-type.js';
-import { decodeBase64 } from '../shared/encode-base64.js';
 
 /** Options of {@link startA1111ProgressPolling}. */
 export interface A1111ProgressPollingOptions {

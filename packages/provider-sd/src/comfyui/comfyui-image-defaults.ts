@@ -1,6 +1,6 @@
 import { expected } from '@layerloom/core';
 import { z } from 'zod';
-import { nonEmptyStringSchema, sideSchema } from '../shared/settings-schemas.js';
+import { samplingDefaultsShape } from '../shared/sampling-defaults-shape.js';
 
 /** Raw node input values by node id, e.g. `{ '3': { cfg: 5.5 } }`. */
 export type ComfyUIInputOverrides = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -45,28 +45,8 @@ export const comfyUIInputOverridesSchema = z.record(
 /** Validates {@link ComfyUIImageDefaults}. */
 export const comfyUIImageDefaultsSchema = z.strictObject(
   {
-    negativePrompt: z.string(expected('a string')).optional(),
-    steps: z
-      .number(expected('an integer from 1 to 10000'))
-      .int(expected('an integer from 1 to 10000'))
-      .min(1, expected('an integer from 1 to 10000'))
-      .max(10_000, expected('an integer from 1 to 10000'))
-      .optional(),
-    cfgScale: z
-      .number(expected('a number from 0 to 100'))
-      .min(0, expected('a number from 0 to 100'))
-      .max(100, expected('a number from 0 to 100'))
-      .optional(),
-    sampler: nonEmptyStringSchema.optional(),
-    scheduler: nonEmptyStringSchema.optional(),
-    strength: z
-      .number(expected('a number from 0 to 1'))
-      .min(0, expected('a number from 0 to 1'))
-      .max(1, expected('a number from 0 to 1'))
-      .optional(),
+    ...samplingDefaultsShape(10_000),
     inputs: comfyUIInputOverridesSchema.optional(),
-    minSize: sideSchema(8).optional(),
-    maxSize: sideSchema(8).optional(),
   },
   expected('an object of ComfyUI defaults'),
 );

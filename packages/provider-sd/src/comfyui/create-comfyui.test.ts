@@ -5,7 +5,13 @@ import {
   ProviderError,
   ValidationError,
 } from '@layerloom/core';
-import { createTestServer } from '@layerloom/core/testing';
+import {
+  createImageRequest,
+  createTestCleanup,
+  createTestServer,
+  rejectionOf,
+  thrownBy,
+} from '@layerloom/core/testing';
 import { delay, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -19,42 +25,19 @@ import { createComfyUI } from './create-comfyui.js';
 import { sdxlImageToImageWorkflow } from './sdxl-image-to-image-workflow.js';
 import { sdxlTextToImageWorkflow } from './sdxl-text-to-image-workflow.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = createTestCleanup();
+afterEach(() => cleanup.run());
 
 async function fake(options: Parameters<typeof createFakeComfyUI>[0] = {}): Promise<FakeComfyUI> {
-  const server = await createFakeComfyUI(options);
-  cleanups.push(() => server.close());
-  return server;
+  return cleanup.track(await createFakeComfyUI(options));
 }
 
 function adapter(settings: Parameters<typeof createComfyUI>[0]) {
-  const created = createComfyUI({ historyIntervalMs: 20, ...settings });
-  cleanups.push(() => created.close());
-  return created;
+  return cleanup.track(createComfyUI({ historyIntervalMs: 20, ...settings }));
 }
 
-const request = (overrides: Partial<ImageRequest> = {}): ImageRequest => ({
-  prompt: 'a lighthouse at dusk',
-  width: 832,
-  height: 1216,
-  signal: new AbortController().signal,
-  ...overrides,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
-
-const paths = (server: FakeComfyUI) =>
-  server.server.requests.map((entry) => `${entry.method} ${entry.url.pathname}`);
+const request = (fields: Partial<ImageRequest> = {}) =>
+  createImageRequest({ prompt: 'a lighthouse at dusk', width: 832, height: 1216, ...fields });
 
 describe('createComfyUI: text to image', () => {
   it('injects the request into the template, follows the socket and fetches the output', async () => {
@@ -70,7 +53,7 @@ describe('createComfyUI: text to image', () => {
       request({ negativePrompt: 'fog', seed: 7, onProgress: (progress) => events.push(progress) }),
     );
 
-    expect(paths(server)).toEqual(['POST /prompt', 'GET /view']);
+    expect(server.calls()).toEqual(['POST /prompt', 'GET /view']);
     const submitted = server.server.requests[0]!.json<{
       prompt: typeof sdxlTextToImageWorkflow;
       client_id: string;
@@ -205,7 +188,7 @@ describe('createComfyUI: image to image', () => {
         request({ image: { bytes: input, mediaType: 'image/png' }, strength: 0.4, seed: 3 }),
       );
 
-    expect(paths(server)).toEqual(['POST /upload/image', 'POST /prompt', 'GET /view']);
+    expect(server.calls()).toEqual(['POST /upload/image', 'POST /prompt', 'GET /view']);
     const form = await server.server.requests[0]!.formData();
     const file = form.get('image') as File;
     expect(file.name).toMatch(/^layerloom-[0-9a-f]{24}\.png$/);
@@ -271,7 +254,7 @@ describe('createComfyUI: failures', () => {
           { status: 400 },
         ),
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url }).image('missing.safetensors').generate(request()),
     );
     expect(error).toBeInstanceOf(ProviderError);
@@ -304,7 +287,7 @@ describe('createComfyUI: failures', () => {
         run.failHistory([['execution_error', data]]);
       },
     });
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       retryable: false,
@@ -335,7 +318,7 @@ describe('createComfyUI: failures', () => {
         ]);
       },
     });
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toMatchObject({ retryable: true, providerCode: 'torch.OutOfMemoryError' });
   });
 
@@ -351,7 +334,7 @@ describe('createComfyUI: failures', () => {
         });
       },
     });
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toMatchObject({ retryable: true, providerCode: 'execution_interrupted' });
   });
 
@@ -375,9 +358,9 @@ describe('createComfyUI: failures', () => {
     const result = await adapter({ baseURL: server.url })
       .image()
       .generate(request({ onProgress: (progress) => events.push(progress) }));
-    polls = paths(server).filter((path) => path.startsWith('GET /history/')).length;
+    polls = server.calls().filter((path) => path.startsWith('GET /history/')).length;
     expect(polls).toBeGreaterThanOrEqual(2);
-    expect(paths(server).at(-1)).toBe('GET /view');
+    expect(server.calls().at(-1)).toBe('GET /view');
     expect(server.server.requests.at(-1)!.url.search).toBe(
       '?filename=late.png&subfolder=&type=output',
     );
@@ -417,7 +400,7 @@ describe('createComfyUI: failures', () => {
     const server = await fake({ refuseSocket: true });
     const result = await adapter({ baseURL: server.url }).image().generate(request());
     expect(result.image.bytes).toEqual(server.output);
-    expect(paths(server)).toContain(`GET /history/${server.runs[0]!.promptId}`);
+    expect(server.calls()).toContain(`GET /history/${server.runs[0]!.promptId}`);
     expect(result.warnings[0]).toMatch(
       /WebSocket was unavailable \(Unexpected server response: 401\)/,
     );
@@ -430,7 +413,7 @@ describe('createComfyUI: failures', () => {
         run.send('executing', { node: null, prompt_id: run.promptId });
       },
     });
-    const error = await rejection(adapter({ baseURL: server.url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: server.url }).image().generate(request()));
     expect(error).toMatchObject({ code: 'provider_bad_response', retryable: false });
     expect((error as Error).message).toContain(
       'without an output image from node "9" (nodes with images: none)',
@@ -441,7 +424,7 @@ describe('createComfyUI: failures', () => {
     const closed = await createTestServer();
     const url = closed.url;
     await closed.close();
-    const error = await rejection(adapter({ baseURL: url }).image().generate(request()));
+    const error = await rejectionOf(adapter({ baseURL: url }).image().generate(request()));
     expect(error).toMatchObject({
       code: 'provider_connection_error',
       retryable: true,
@@ -474,12 +457,12 @@ describe('createComfyUI: abort and timeout', () => {
       .generate(request({ signal: controller.signal }));
     await delay(60);
     controller.abort();
-    const error = await rejection(pending);
+    const error = await rejectionOf(pending);
     expect(error).toBeInstanceOf(AbortError);
     expect(server.controlCalls).toEqual([
       { path: '/interrupt', body: { prompt_id: server.runs[0]!.promptId } },
     ]);
-    expect(paths(server).slice(-2)).toEqual(['GET /queue', 'POST /interrupt']);
+    expect(server.calls().slice(-2)).toEqual(['GET /queue', 'POST /interrupt']);
   });
 
   it('deletes a prompt that is still pending', async () => {
@@ -490,7 +473,7 @@ describe('createComfyUI: abort and timeout', () => {
       .generate(request({ signal: controller.signal }));
     await delay(60);
     controller.abort();
-    expect(await rejection(pending)).toBeInstanceOf(AbortError);
+    expect(await rejectionOf(pending)).toBeInstanceOf(AbortError);
     expect(server.controlCalls).toEqual([
       { path: '/queue', body: { delete: [server.runs[0]!.promptId] } },
     ]);
@@ -501,7 +484,7 @@ describe('createComfyUI: abort and timeout', () => {
     const server = await fake();
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url })
         .image()
         .generate(request({ signal: controller.signal })),
@@ -513,7 +496,7 @@ describe('createComfyUI: abort and timeout', () => {
 
   it('times out, cancelling the prompt, with a retryable ProviderError', async () => {
     const server = await fake({ run: hang });
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url, timeoutMs: 150 }).image().generate(request()),
     );
     expect(error).toBeInstanceOf(ProviderError);
@@ -527,15 +510,7 @@ describe('createComfyUI: abort and timeout', () => {
 });
 
 describe('createComfyUI: settings and mappings', () => {
-  const error = (run: () => unknown): ValidationError => {
-    try {
-      run();
-    } catch (thrown) {
-      expect(thrown).toBeInstanceOf(ValidationError);
-      return thrown as ValidationError;
-    }
-    throw new Error('expected a ValidationError');
-  };
+  const error = (run: () => unknown) => thrownBy(run, ValidationError);
 
   it('names a node id the workflow does not have', () => {
     const thrown = error(() =>
@@ -620,7 +595,7 @@ describe('createComfyUI: settings and mappings', () => {
     await provider.generate(
       request({ image: { bytes: solidPng([1, 1, 1, 255]), mediaType: 'image/png' } }),
     );
-    expect(paths(server)[0]).toBe('POST /upload/image');
+    expect(server.calls()[0]).toBe('POST /upload/image');
     await expect(provider.generate(request())).rejects.toThrow(/image-to-image only/);
   });
 
@@ -641,7 +616,7 @@ describe('createComfyUI: settings and mappings', () => {
 
   it('turns option inputs JSON cannot hold into a ValidationError', async () => {
     const server = await fake();
-    const error = await rejection(
+    const error = await rejectionOf(
       adapter({ baseURL: server.url })
         .image()
         .generate(request({ options: { inputs: { '3': { cfg: 10n } } } })),

@@ -1,4 +1,8 @@
-import type { HttpErrorDescription, HttpResponse } from '@layerloom/core/http';
+import {
+  describeJsonError,
+  type HttpErrorDescription,
+  type HttpResponse,
+} from '@layerloom/core/http';
 
 const maxMessageLength = 1500;
 
@@ -46,27 +50,23 @@ export function describeComfyUINodeErrors(nodeErrors: unknown): string[] {
  * @param response - the error response.
  */
 export function describeComfyUIError(response: HttpResponse): HttpErrorDescription {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.text());
-  } catch {
-    const body = response.text().trim().slice(0, 300);
-    return body === '' ? {} : { message: body };
-  }
-  if (!isRecord(parsed)) return {};
-  const error = isRecord(parsed.error) ? parsed.error : undefined;
-  const headline =
-    error === undefined
-      ? (text(parsed.error) ?? text(parsed.message))
-      : [text(error.message), text(error.details)].filter((part) => part !== undefined).join(': ');
-  const nodes = describeComfyUINodeErrors(parsed.node_errors);
-  const message = [headline, ...nodes]
-    .filter((part) => part !== undefined && part !== '')
-    .join('; ')
-    .slice(0, maxMessageLength);
-  const providerCode = error === undefined ? undefined : text(error.type);
-  return {
-    ...(message === '' ? {} : { message }),
-    ...(providerCode === undefined ? {} : { providerCode }),
-  };
+  return describeJsonError(response, (parsed) => {
+    const error = isRecord(parsed.error) ? parsed.error : undefined;
+    const headline =
+      error === undefined
+        ? (text(parsed.error) ?? text(parsed.message))
+        : [text(error.message), text(error.details)]
+            .filter((part) => part !== undefined)
+            .join(': ');
+    const nodes = describeComfyUINodeErrors(parsed.node_errors);
+    const message = [headline, ...nodes]
+      .filter((part) => part !== undefined && part !== '')
+      .join('; ')
+      .slice(0, maxMessageLength);
+    const providerCode = error === undefined ? undefined : text(error.type);
+    return {
+      ...(message === '' ? {} : { message }),
+      ...(providerCode === undefined ? {} : { providerCode }),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { expected } from '@layerloom/core';
+import { expected, integerRangeSchema } from '@layerloom/core';
 import { z } from 'zod';
 
 /** An absolute http(s) URL. */
@@ -46,9 +46,4 @@ export const nonEmptyStringSchema = z
  *
  * @param multipleOf - the side must be a multiple of this.
  */
-export const sideSchema = (multipleOf: number) =>
-  z
-    .number(expected(`an integer from ${multipleOf} to 16384`))
-    .int(expected(`an integer from ${multipleOf} to 16384`))
-    .min(multipleOf, expected(`an integer from ${multipleOf} to 16384`))
-    .max(16_384, expected(`an integer from ${multipleOf} to 16384`));
+export const sideSchema = (multipleOf: number) => integerRangeSchema(multipleOf, 16_384);

@@ -1,20 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { snapSize } from './snap-size.js';
+import { snapServerSize } from './snap-server-size.js';
 
 const range = { min: 64, max: 2048, multipleOf: 8 };
 
-describe('snapSize', () => {
+describe('snapServerSize', () => {
   it('keeps sizes that fit, without a warning', () => {
-    expect(snapSize({ width: 1024, height: 64 }, range, 'X')).toEqual({ width: 1024, height: 64 });
+    expect(snapServerSize({ width: 1024, height: 64 }, range, 'X')).toEqual({
+      width: 1024,
+      height: 64,
+    });
   });
 
   it('rounds to the nearest multiple and clamps into the range', () => {
-    expect(snapSize({ width: 1, height: 5000 }, range, 'X')).toMatchObject({
+    expect(snapServerSize({ width: 1, height: 5000 }, range, 'X')).toMatchObject({
       width: 64,
       height: 2048,
     });
-    expect(snapSize({ width: 1003, height: 1005 }, range, 'X')).toMatchObject({
+    expect(snapServerSize({ width: 1003, height: 1005 }, range, 'X')).toMatchObject({
       width: 1000,
       height: 1008,
     });
@@ -26,7 +29,7 @@ describe('snapSize', () => {
         fc.integer({ min: 1, max: 20_000 }),
         fc.integer({ min: 1, max: 20_000 }),
         (width, height) => {
-          const snapped = snapSize({ width, height }, range, 'X');
+          const snapped = snapServerSize({ width, height }, range, 'X');
           for (const [side, original] of [
             [snapped.width, width],
             [snapped.height, height],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { snapSize } from './snap-size.js';
+import { formatSize, roundSizeToRange, snapSize } from './snap-size.js';
 
 const openAiSizes = [
   { width: 1024, height: 1024 },
@@ -58,5 +58,24 @@ describe('snapSize', () => {
         },
       ),
     );
+  });
+});
+
+describe('roundSizeToRange', () => {
+  const range = { min: 64, max: 2048, multipleOf: 8 };
+
+  it('rounds each side to the nearest multiple and clamps it, on its own', () => {
+    expect(roundSizeToRange({ width: 1003, height: 1005 }, range)).toEqual({
+      width: 1000,
+      height: 1008,
+    });
+    expect(roundSizeToRange({ width: 4000, height: 1000 }, range)).toEqual({
+      width: 2048,
+      height: 1000,
+    });
+    expect(
+      roundSizeToRange({ width: 1, height: 60 }, { min: 60, max: 100, multipleOf: 16 }),
+    ).toEqual({ width: 64, height: 64 });
+    expect(formatSize({ width: 832, height: 1216 })).toBe('832x1216');
   });
 });

@@ -1,0 +1,80 @@
+import type { ImageRequest } from '@layerloom/core';
+import { serializeJsonBody } from '@layerloom/core/http';
+import { applyWorkflowValues } from './apply-workflow-values.js';
+import type { ComfyUIInputOverrides } from './comfyui-image-defaults.js';
+import type { ComfyUIValueName } from './comfyui-node-mapping.js';
+import type { ComfyUIInputValue } from './comfyui-workflow.js';
+import type { ComfyUIRoute } from './read-comfyui-routes.js';
+
+const valueLabels: Readonly<Record<ComfyUIValueName, string>> = {
+  prompt: '`prompt`',
+  negativePrompt: 'the negative prompt',
+  seed: '`seed`',
+  width: 'the width',
+  height: 'the height',
+  steps: '`steps`',
+  cfgScale: '`cfgScale`',
+  sampler: '`sampler`',
+  scheduler: '`scheduler`',
+  denoise: '`strength` (denoise)',
+  image: 'the input image',
+  mask: '`mask`',
+  checkpoint: 'the checkpoint',
+};
+
+/** Inputs of {@link buildComfyUIPrompt}. */
+export interface ComfyUIPromptInput {
+  /** The route the request goes to. */
+  readonly route: ComfyUIRoute;
+  /** The request, for the size it asked for (warnings). */
+  readonly request: ImageRequest;
+  /** The values to place, by name; `undefined` ones keep the template's. */
+  readonly values: Readonly<Partial<Record<ComfyUIValueName, ComfyUIInputValue | undefined>>>;
+  /** Raw input values by node id, applied last in order (defaults, then request options). */
+  readonly overrides: readonly (ComfyUIInputOverrides | undefined)[];
+  /** The `client_id` whose WebSocket receives the prompt's progress. */
+  readonly clientId: string;
+}
+
+/** What {@link buildComfyUIPrompt} produces. */
+export interface ComfyUIPrompt {
+  /** The `POST /prompt` body, `{ prompt, client_id }`, serialised. */
+  readonly body: ReturnType<typeof serializeJsonBody>;
+  /** Notes for the result: values the workflow has no input for, unknown override nodes. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Builds the `POST /prompt` body for one call: the route's template with the values and raw
+ * overrides placed (`applyWorkflowValues`), and a warning for each value the workflow cannot
+ * take (a fixed size is one warning) and each override naming a node it does not have.
+ *
+ * @param input - route, request, values, overrides and client id.
+ * @throws ValidationError when the overrides hold a value JSON cannot (blaming `options`).
+ */
+export function buildComfyUIPrompt(input: ComfyUIPromptInput): ComfyUIPrompt {
+  const { route, request } = input;
+  const warnings: string[] = [];
+  const applied = applyWorkflowValues(route.workflow, route.mapping, input.values, input.overrides);
+  const unplaced = applied.unplaced.filter(
+    (name) => name !== 'height' || !applied.unplaced.includes('width'),
+  );
+  for (const name of unplaced) {
+    warnings.push(
+      name === 'width' || name === 'height'
+        ? `This ComfyUI workflow has a fixed size; ${request.width}x${request.height} was not sent.`
+        : `This ComfyUI workflow has no input for ${valueLabels[name]}; it was not sent.`,
+    );
+  }
+  for (const node of applied.unknownNodes) {
+    warnings.push(
+      `This ComfyUI workflow has no node ${JSON.stringify(node)}; its \`inputs\` were ignored.`,
+    );
+  }
+  const body = serializeJsonBody(
+    { prompt: applied.graph, client_id: input.clientId },
+    'options',
+    'ComfyUI request',
+  );
+  return { body, warnings };
+}
