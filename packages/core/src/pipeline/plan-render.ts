@@ -1,6 +1,5 @@
 import { computeCacheKey } from '../cache/cache-key.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import { formatSize, snapSize } from '../loom/snap-size.js';
 import { defaultChromaKey } from '../notation/index.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import type { Composition } from '../types/composition.js';
