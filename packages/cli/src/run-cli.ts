@@ -71,16 +71,16 @@ export async function runCli(
       exitCode = await renderCommand(
         file,
         {
-          ...(flags.output === undefined ? {} : { output: flags.output }),
-          ...(flags.layersDir === undefined ? {} : { layersDir: flags.layersDir }),
-          ...(flags.manifest === undefined ? {} : { manifest: flags.manifest }),
+          output: flags.output,
+          layersDir: flags.layersDir,
+          manifest: flags.manifest,
           json: flags.json,
           dryRun: flags.dryRun,
           variables: flags.var,
-          ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-          ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+          seed: flags.seed,
+          concurrency: flags.concurrency,
           cache: flags.cache,
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          signal: options.signal,
         },
         io,
       );

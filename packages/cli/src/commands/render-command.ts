@@ -18,14 +18,14 @@ import { formatDollars, formatSeconds } from '../format-units.js';
 import { createRenderProgress } from '../progress/create-render-progress.js';
 import { readCompositionFile } from '../read-composition-file.js';
 
-/** Options of `layerloom render`. */
+/** Options of `layerloom render`, as its flags give them (an unset flag is `undefined`). */
 export interface RenderOptions {
   /** Output image path. @default out/<file name>.<format> */
-  readonly output?: string;
+  readonly output?: string | undefined;
   /** Directory to also write each layer's image into. */
-  readonly layersDir?: string;
+  readonly layersDir?: string | undefined;
   /** Write the manifest: `true` for `<output>.manifest.json`, or a path. */
-  readonly manifest?: string | boolean;
+  readonly manifest?: string | boolean | undefined;
   /** Print machine-readable JSON on stdout instead of progress and tables. */
   readonly json: boolean;
   /** Print the plan and cost estimate, call nothing. */
@@ -33,13 +33,13 @@ export interface RenderOptions {
   /** Values for `$name` in prompts. */
   readonly variables: Readonly<Record<string, string>>;
   /** Overrides the composition's seed. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /** Calls in flight per provider alias. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Use the file cache. @default true */
   readonly cache: boolean;
   /** Aborts the render (Ctrl-C). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 const extensions: Record<string, string> = {
