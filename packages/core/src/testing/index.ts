@@ -20,4 +20,10 @@ export {
   type TestServer,
   type TestServerOptions,
 } from './create-test-server.js';
+export {
+  type DocTableCheck,
+  type DocTableRow,
+  formatDocTable,
+  syncDocTable,
+} from './sync-doc-table.js';
 export { type ErrorClass, rejectionOf, thrownBy } from './thrown-by.js';
