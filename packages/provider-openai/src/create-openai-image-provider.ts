@@ -7,13 +7,13 @@ import {
   type Provider,
   parseWithSchema,
 } from '@layerloom/core';
+import type { ImageDownloadOptions } from '@layerloom/core/http';
 import { base64EncodedLength, type HttpBody, type HttpClient } from '@layerloom/core/http';
 import { z } from 'zod';
 import { buildEditForm } from './build-edit-form.js';
 import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cost.js';
 import { checkEditInputs } from './check-edit-inputs.js';
 import { downloadImage } from './download-image.js';
-import type { ImageDownloadOptions } from './image-download-options.js';
 import { mapImageRequest } from './map-image-request.js';
 import type { FreeSizeRule, OpenAIImageModelSpec } from './openai-image-models.js';
 import {

@@ -1,11 +1,10 @@
-import { lookup as dnsLookup } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
-import { AbortError } from '@layerloom/core';
-import { createHttpClient } from '@layerloom/core/http';
-import { openAIErrorCodes } from './describe-openai-error.js';
-import { defaultAllowedImageHosts, type ImageDownloadOptions } from './image-download-options.js';
-import { isPrivateAddress, normalizeAddress } from './is-private-address.js';
-import { providerFailure, type ResponseContext } from './provider-failure.js';
+import {
+  type ImageDownloadLimits as GuardedLimits,
+  downloadImage as guardedDownload,
+  type ImageDownloadOptions,
+} from '@layerloom/core/http';
+import { defaultAllowedImageHosts } from './image-download-options.js';
+import type { ResponseContext } from './provider-failure.js';
 
 /** Limits of one download: the options plus the byte cap. */
 export interface ImageDownloadLimits extends ImageDownloadOptions {
@@ -13,66 +12,10 @@ export interface ImageDownloadLimits extends ImageDownloadOptions {
   readonly maxBytes: number;
 }
 
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-
-/** A URL as shown in messages: never its query string, which may carry a signature. */
-const shown = (url: URL) => `${url.protocol}//${url.host}${url.pathname}`;
-
-function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  const name = normalizeAddress(host).replace(/\.$/, '');
-  return allowedHosts.some((entry) => {
-    const pattern = normalizeAddress(entry).replace(/\.$/, '');
-    if (pattern.startsWith('*.')) return name.endsWith(pattern.slice(1));
-    return name === pattern;
-  });
-}
-
 /**
- * A `net.connect` lookup that checks every address a host resolves to and refuses the
- * connection when one is not public (unless exempted), so the address checked is the address
- * connected to.
- */
-function guardedLookup(
-  base: LookupFunction,
-  addressAllowed: (address: string) => boolean,
-  context: ResponseContext,
-): LookupFunction {
-  return (hostname, options, callback) => {
-    base(hostname, { ...options, all: true }, (error, addresses, family) => {
-      if (error) {
-        callback(error, '', 0);
-        return;
-      }
-      const list =
-        typeof addresses === 'string'
-          ? [{ address: addresses, family: family ?? (isIP(addresses) || 4) }]
-          : addresses;
-      const refused = list.find((entry) => !addressAllowed(entry.address));
-      if (list.length === 0 || refused !== undefined) {
-        const reason =
-          refused === undefined
-            ? 'resolves to no address'
-            : `resolves to ${refused.address}, which is not a public address`;
-        callback(
-          providerFailure(
-            `Refused to download an image from ${hostname}: it ${reason}`,
-            openAIErrorCodes.downloadRefused,
-            context,
-          ),
-          '',
-          0,
-        );
-        return;
-      }
-      if (options.all) callback(null, list);
-      else callback(null, list[0]!.address, list[0]!.family);
-    });
-  };
-}
-
-/**
- * Downloads an image URL from a response with the guard described in
- * {@link ImageDownloadOptions}. Never sends the API key.
+ * Downloads an image URL from an OpenAI response with core's guarded downloader, allowing
+ * OpenAI's image storage unless `imageDownload.allowedHosts` says otherwise. Never sends the
+ * API key.
  *
  * @param location - the URL from the response.
  * @param limits - allowlist, lookup, redirects, timeout and byte cap.
@@ -82,95 +25,18 @@ function guardedLookup(
  * @throws ProviderError `provider_download_refused` for a refused URL, core's HTTP errors for a
  *   failed download, AbortError.
  */
-export async function downloadImage(
+export function downloadImage(
   location: string,
   limits: ImageDownloadLimits,
   signal: AbortSignal,
   context: ResponseContext,
 ): Promise<Uint8Array> {
-  const allowedHosts = limits.allowedHosts ?? defaultAllowedImageHosts;
-  const exempt = new Set((limits.allowedAddresses ?? []).map(normalizeAddress));
-  const addressAllowed = (address: string) =>
-    exempt.has(normalizeAddress(address)) || !isPrivateAddress(address);
-  const maxRedirects = limits.maxRedirects ?? 3;
-  const timeoutMs = limits.timeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  const lookup = guardedLookup(
-    limits.lookup ?? (dnsLookup as unknown as LookupFunction),
-    addressAllowed,
-    context,
-  );
-  const refuse = (reason: string) =>
-    providerFailure(
-      `Refused to download an image: ${reason}`,
-      openAIErrorCodes.downloadRefused,
-      context,
-    );
-
-  const parse = (text: string, base?: URL): URL => {
-    try {
-      return new URL(text, base);
-    } catch {
-      throw refuse(`${JSON.stringify(text.split('?')[0]!.slice(0, 80))} is not a valid URL`);
-    }
+  const allowed: GuardedLimits = {
+    ...limits,
+    allowedHosts: limits.allowedHosts ?? defaultAllowedImageHosts,
   };
-  let url = parse(location);
-  for (let redirects = 0; ; redirects++) {
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && limits.allowHttp === true)) {
-      throw refuse(`${shown(url)} does not use https`);
-    }
-    if (url.username !== '' || url.password !== '') {
-      throw refuse(`${url.protocol}//${url.hostname}${url.pathname} carries credentials`);
-    }
-    if (!hostAllowed(url.hostname, allowedHosts)) {
-      throw refuse(
-        `${url.hostname} is not an allowed host (setting \`imageDownload.allowedHosts\`: ${allowedHosts.join(', ')})`,
-      );
-    }
-    const literal = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) !== 0 && !addressAllowed(literal)) {
-      throw refuse(`${url.hostname} is not a public address`);
-    }
-    if (signal.aborted) throw AbortError.fromSignal(signal, 'The image download');
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw providerFailure(
-        `The image download timed out after ${timeoutMs} ms`,
-        'provider_timeout',
-        context,
-      );
-    }
-    const client = createHttpClient({
-      provider: 'openai',
-      baseURL: url.origin,
-      lookup,
-      timeoutMs: remaining,
-      connectTimeoutMs: Math.min(remaining, 10_000),
-      headersTimeoutMs: remaining,
-      bodyTimeoutMs: remaining,
-      maxResponseBytes: limits.maxBytes,
-    });
-    try {
-      const response = await client.request({
-        path: `${url.pathname}${url.search}`,
-        signal,
-        redirect: 'manual',
-      });
-      if (!redirectStatuses.has(response.status)) return response.body;
-      const target = response.headers.location;
-      if (target === undefined) {
-        throw providerFailure(
-          `The image download got HTTP ${response.status} without a location`,
-          openAIErrorCodes.badResponse,
-          { ...context, status: response.status },
-        );
-      }
-      if (redirects >= maxRedirects) {
-        throw refuse(`more than ${maxRedirects} redirects (last from ${shown(url)})`);
-      }
-      url = parse(target, url);
-    } finally {
-      await client.close();
-    }
-  }
+  return guardedDownload(location, allowed, signal, {
+    provider: 'openai',
+    requestId: context.requestId,
+  });
 }

@@ -1,3 +1,4 @@
+export type { ImageDownloadOptions } from '@layerloom/core/http';
 export {
   createOpenAI,
   defaultOpenAIBaseURL,
@@ -5,7 +6,7 @@ export {
   openai,
 } from './create-openai.js';
 export { openAIErrorCodes } from './describe-openai-error.js';
-export { defaultAllowedImageHosts, type ImageDownloadOptions } from './image-download-options.js';
+export { defaultAllowedImageHosts } from './image-download-options.js';
 export type { OpenAIImageModelId } from './openai-image-models.js';
 export type { OpenAIImageOptions } from './openai-image-options.js';
 export {

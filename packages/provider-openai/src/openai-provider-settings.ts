@@ -1,6 +1,6 @@
 import { expected } from '@layerloom/core';
+import { type ImageDownloadOptions, imageDownloadOptionsSchema } from '@layerloom/core/http';
 import { z } from 'zod';
-import { type ImageDownloadOptions, imageDownloadOptionsSchema } from './image-download-options.js';
 import type { OpenAIImagePrices } from './openai-image-prices.js';
 
 /** Settings of `createOpenAI`. Every setting is optional. */

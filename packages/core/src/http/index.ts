@@ -12,12 +12,19 @@ export {
 } from './create-http-client.js';
 export { describeJsonError } from './describe-json-error.js';
 export {
+  type DownloadContext,
+  downloadImage,
+  type ImageDownloadLimits,
+} from './download-image.js';
+export {
   base64DecodedLength,
   base64EncodedLength,
   decodeBase64,
   encodeBase64,
   isBase64,
 } from './encode-base64.js';
+export { type ImageDownloadOptions, imageDownloadOptionsSchema } from './image-download-options.js';
+export { isPrivateAddress, normalizeAddress } from './is-private-address.js';
 export { isRetryableStatus } from './is-retryable-status.js';
 export { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 export { readServerAddress, type ServerAddress } from './read-server-address.js';
