@@ -1616,10 +1616,39 @@ export function compositeBand(task: BandTask): void {
   }
 }
 
+// biome-ignore lint/complexity/noBannedTypes: any function of the kernel, whatever its arguments.
+type KernelFunction = Function;
+
+/**
+ * The name a function is declared with in its source text: what other functions' source calls
+ * it by. A bundler may rename a function (to avoid a clash, or to minify) and still keep its
+ * old `name` (esbuild's `keepNames`), so `name` is not to be trusted for that.
+ *
+ * @param declared - a function declaration (`function name(…) {…}`).
+ * @returns its name in its source text, or `''` when its text does not start like that.
+ */
+export function declaredName(declared: KernelFunction): string {
+  // Not `?.[1] ?? ''`: tsup's minified CommonJS build turns `return a?.[1] ?? b` into a call
+  // of an undefined `return_nullishCoalesce`.
+  const declaration = /^function\s*([\w$]+)\s*\(/.exec(declared.toString());
+  return declaration === null ? '' : (declaration[1] as string);
+}
+
+/**
+ * The name {@link compositeBandSource} declares the kernel's entry, `compositeBand`, with.
+ *
+ * @returns the name to call it by in the worker.
+ */
+export function compositeBandEntry(): string {
+  return declaredName(compositeBand);
+}
+
 /**
  * Source text of {@link compositeBand} and its helpers, from which worker threads build it:
  * the same code runs from the TypeScript sources and from either bundle, with no worker file to
- * locate.
+ * locate. The functions call each other by the names their text declares them with.
+ *
+ * @returns the declarations, ready to be evaluated in a scope of their own.
  */
 export function compositeBandSource(): string {
   return [
