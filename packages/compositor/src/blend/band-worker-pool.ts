@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { BandArena } from './band-arena.js';
 import type { BandInput } from './band-input.js';
-import { type compositeBand, compositeBandEntry, compositeBandSource } from './composite-band.js';
+import type { compositeBand } from './composite-band.js';
+import { compositeBandEntry, compositeBandSource } from './composite-band-source.js';
 import { compositeKernelModule } from './wasm/composite-kernel-module.js';
 import { instantiateWasmKernel, type WasmModule } from './wasm/wasm-kernel.js';
 
