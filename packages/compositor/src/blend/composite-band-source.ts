@@ -1,6 +1,7 @@
 import * as applyLayer from './apply-layer.js';
 import * as blendOpaqueRun from './blend-opaque-run.js';
 import * as compositeBand from './composite-band.js';
+import * as cutRuns from './cut-runs.js';
 import * as markHidden from './mark-hidden.js';
 import * as nonSeparableBlend from './math/non-separable-blend.js';
 import * as separableBlend from './math/separable-blend.js';
@@ -21,6 +22,7 @@ const kernelModules: readonly object[] = [
   nonSeparableBlend,
   rowState,
   markHidden,
+  cutRuns,
   blendOpaqueRun,
   applyLayer,
   writeRow,

@@ -6,7 +6,16 @@ import type { RowState } from './row-state.js';
  * Marks, in `state.starts`, the columns from `from` to `to` where this layer (which hides what
  * is below it: `normal`, opacity 1) is opaque and no higher layer already hides it. Columns a
  * higher layer hides are jumped over in one step (`state.hiddenEnd` holds, for each hidden
- * column, the end of its hidden run), so each pixel is read at most once per row.
+ * column, the end of its hidden run), so each pixel is read at most once per row. Each run
+ * marked is added to `state.hiddenRuns`.
+ *
+ * @param state - the band's state, on the current row.
+ * @param level - the layer.
+ * @param words - its pixels as words.
+ * @param mask - its mask.
+ * @param hasMask - whether `mask` applies.
+ * @param from - first column of its span.
+ * @param to - column after its span.
  */
 export function markHidden(
   state: RowState,
@@ -50,5 +59,26 @@ export function markHidden(
     runs[index + 1] = x;
     runs[index + 2] = level;
     runs[0]!++;
+  }
+}
+
+/**
+ * Marks the hidden runs of every layer of the current row that hides what is below it,
+ * top-down (`markHidden`), for the JavaScript loops.
+ *
+ * @param state - the band's state, on the current row.
+ */
+export function markHiddenRow(state: RowState): void {
+  for (let level = 0; level < state.count; level++) {
+    if (state.layerInRow[level] === 0 || state.layerHides[level] === 0) continue;
+    markHidden(
+      state,
+      level,
+      state.layerWords[level]!,
+      state.layerMasks[level]!,
+      state.layerHasMask[level] === 1,
+      state.spanFrom[level]!,
+      state.spanTo[level]!,
+    );
   }
 }

@@ -8,8 +8,15 @@ import type { WasmStage } from './wasm-stage.js';
  * runs (`hiddenStart`/`hiddenEnd`, `count` of them, sorted, not overlapping), where a higher
  * layer hides this one: nothing reads those pixels.
  *
+ * @param target - where to copy.
  * @param targetAt - index in `target` of canvas column 0.
+ * @param source - what to copy.
  * @param sourceAt - index in `source` of canvas column 0 of the row.
+ * @param from - first column.
+ * @param to - column after the last.
+ * @param hiddenStart - first column of each hidden run.
+ * @param hiddenEnd - column after each hidden run.
+ * @param count - number of hidden runs.
  */
 export function stageVisible(
   target: Uint32Array | Uint8Array,
@@ -35,44 +42,37 @@ export function stageVisible(
 }
 
 /**
- * Copies into the stage what the row reads and marks its hidden runs, top-down: each layer's
- * span `from`..`to` (with its mask) but for the runs a higher layer hides, then, for a layer
- * that hides what is below it, its own hidden runs (`markHidden` in WebAssembly); last the
+ * Copies into the stage what the current row reads and marks its hidden runs, top-down: each
+ * layer's span (with its mask) but for the runs a higher layer hides, then, for a layer that
+ * hides what is below it, its own hidden runs (`markHidden` in WebAssembly); last the
  * backdrop's row but for every hidden run. Pixels under a hidden run are never read (see
  * `markHidden`), so they are not copied: on matted AI layers that is about a quarter of the
  * bytes (27 % of the words on the compositor's W8 benchmark).
+ *
+ * @param state - the band's state, on the current row.
+ * @param stage - the kernel's row.
  */
-export function stageRowWasm(
-  state: RowState,
-  stage: WasmStage,
-  width: number,
-  layerInRow: Uint8Array,
-  spanFrom: Int32Array,
-  spanTo: Int32Array,
-  layerMasks: readonly Uint8Array[],
-  layerHasMask: Uint8Array,
-  layerHides: Uint8Array,
-): void {
+export function stageRowWasm(state: RowState, stage: WasmStage): void {
   const words = stage.words;
   const sortedStart = stage.sortedStart;
   const sortedEnd = stage.sortedEnd;
   const runs = state.hiddenRuns;
   let sorted = 0;
   for (let level = 0; level < state.count; level++) {
-    if (layerInRow[level] === 0) continue;
+    if (state.layerInRow[level] === 0) continue;
     const offset = state.rowIndex[level]!;
-    const from = spanFrom[level]!;
-    const to = spanTo[level]!;
+    const from = state.spanFrom[level]!;
+    const to = state.spanTo[level]!;
     const layerAt = ((stage.layersAt >>> 2) + level * stage.stride) | 0;
     const layerWords = state.layerWords[level]!;
     stageVisible(words, layerAt, layerWords, offset, from, to, sortedStart, sortedEnd, sorted);
-    const hasMask = layerHasMask[level] === 1;
+    const hasMask = state.layerHasMask[level] === 1;
     if (hasMask) {
-      const mask = layerMasks[level]!;
+      const mask = state.layerMasks[level]!;
       const maskAt = level * stage.stride;
       stageVisible(stage.masks, maskAt, mask, offset, from, to, sortedStart, sortedEnd, sorted);
     }
-    if (layerHides[level] === 0) continue;
+    if (state.layerHides[level] === 0) continue;
     const found = runs[0]!;
     markHiddenWasm(state, stage, level, hasMask, from, to);
     // Insert the new runs among the sorted ones (a row has few).
@@ -96,14 +96,23 @@ export function stageRowWasm(
     state.base,
     state.baseStart,
     0,
-    width,
+    state.width,
     sortedStart,
     sortedEnd,
     sorted,
   );
 }
 
-/** `markHidden` in WebAssembly, on the staged layer row (see `RowState.hiddenRuns`). */
+/**
+ * `markHidden` in WebAssembly, on the staged layer row (see `RowState.hiddenRuns`).
+ *
+ * @param state - the band's state, on the current row.
+ * @param stage - the kernel's row, the layer staged.
+ * @param level - the layer.
+ * @param hasMask - whether its mask applies.
+ * @param from - first column of its span.
+ * @param to - column after its span.
+ */
 export function markHiddenWasm(
   state: RowState,
   stage: WasmStage,
