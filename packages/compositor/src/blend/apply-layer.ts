@@ -1,7 +1,7 @@
 // Kernel code: it runs in worker threads from its source text (`composite-band-source.ts`), so
 // these functions reference nothing but each other, other kernel functions and their arguments.
 import { nonSeparableBlend } from './math/non-separable-blend.js';
-import { colorBurn, colorDodge, softLight } from './math/separable-blend.js';
+import { separableBlend } from './math/separable-blend.js';
 import type { RowState } from './row-state.js';
 
 /**
@@ -180,94 +180,24 @@ export function applyLayer(
     let blendRed: number;
     let blendGreen: number;
     let blendBlue: number;
-    switch (mode) {
-      case 1: // multiply
-        blendRed = backdropRed * sourceRed;
-        blendGreen = backdropGreen * sourceGreen;
-        blendBlue = backdropBlue * sourceBlue;
-        break;
-      case 2: // screen
-        blendRed = backdropRed + sourceRed - backdropRed * sourceRed;
-        blendGreen = backdropGreen + sourceGreen - backdropGreen * sourceGreen;
-        blendBlue = backdropBlue + sourceBlue - backdropBlue * sourceBlue;
-        break;
-      case 3: // overlay: hard-light with the arguments swapped
-        blendRed =
-          backdropRed <= 0.5
-            ? 2 * backdropRed * sourceRed
-            : 1 - 2 * (1 - backdropRed) * (1 - sourceRed);
-        blendGreen =
-          backdropGreen <= 0.5
-            ? 2 * backdropGreen * sourceGreen
-            : 1 - 2 * (1 - backdropGreen) * (1 - sourceGreen);
-        blendBlue =
-          backdropBlue <= 0.5
-            ? 2 * backdropBlue * sourceBlue
-            : 1 - 2 * (1 - backdropBlue) * (1 - sourceBlue);
-        break;
-      case 4: // darken
-        blendRed = Math.min(backdropRed, sourceRed);
-        blendGreen = Math.min(backdropGreen, sourceGreen);
-        blendBlue = Math.min(backdropBlue, sourceBlue);
-        break;
-      case 5: // lighten
-        blendRed = Math.max(backdropRed, sourceRed);
-        blendGreen = Math.max(backdropGreen, sourceGreen);
-        blendBlue = Math.max(backdropBlue, sourceBlue);
-        break;
-      case 6:
-        blendRed = colorDodge(backdropRed, sourceRed);
-        blendGreen = colorDodge(backdropGreen, sourceGreen);
-        blendBlue = colorDodge(backdropBlue, sourceBlue);
-        break;
-      case 7:
-        blendRed = colorBurn(backdropRed, sourceRed);
-        blendGreen = colorBurn(backdropGreen, sourceGreen);
-        blendBlue = colorBurn(backdropBlue, sourceBlue);
-        break;
-      case 8: // hard-light
-        blendRed =
-          sourceRed <= 0.5
-            ? 2 * sourceRed * backdropRed
-            : 1 - 2 * (1 - sourceRed) * (1 - backdropRed);
-        blendGreen =
-          sourceGreen <= 0.5
-            ? 2 * sourceGreen * backdropGreen
-            : 1 - 2 * (1 - sourceGreen) * (1 - backdropGreen);
-        blendBlue =
-          sourceBlue <= 0.5
-            ? 2 * sourceBlue * backdropBlue
-            : 1 - 2 * (1 - sourceBlue) * (1 - backdropBlue);
-        break;
-      case 9:
-        blendRed = softLight(backdropRed, sourceRed);
-        blendGreen = softLight(backdropGreen, sourceGreen);
-        blendBlue = softLight(backdropBlue, sourceBlue);
-        break;
-      case 10: // difference
-        blendRed = Math.abs(backdropRed - sourceRed);
-        blendGreen = Math.abs(backdropGreen - sourceGreen);
-        blendBlue = Math.abs(backdropBlue - sourceBlue);
-        break;
-      case 11: // exclusion
-        blendRed = backdropRed + sourceRed - 2 * backdropRed * sourceRed;
-        blendGreen = backdropGreen + sourceGreen - 2 * backdropGreen * sourceGreen;
-        blendBlue = backdropBlue + sourceBlue - 2 * backdropBlue * sourceBlue;
-        break;
-      default:
-        nonSeparableBlend(
-          mode,
-          backdropRed,
-          backdropGreen,
-          backdropBlue,
-          sourceRed,
-          sourceGreen,
-          sourceBlue,
-          blended,
-        );
-        blendRed = blended[0]!;
-        blendGreen = blended[1]!;
-        blendBlue = blended[2]!;
+    if (mode <= 11) {
+      blendRed = separableBlend(mode, backdropRed, sourceRed);
+      blendGreen = separableBlend(mode, backdropGreen, sourceGreen);
+      blendBlue = separableBlend(mode, backdropBlue, sourceBlue);
+    } else {
+      nonSeparableBlend(
+        mode,
+        backdropRed,
+        backdropGreen,
+        backdropBlue,
+        sourceRed,
+        sourceGreen,
+        sourceBlue,
+        blended,
+      );
+      blendRed = blended[0]!;
+      blendGreen = blended[1]!;
+      blendBlue = blended[2]!;
     }
     if (alpha === 1) {
       // Over an opaque backdrop: co = Cb + αs·(B − Cb), and αo stays 1.
