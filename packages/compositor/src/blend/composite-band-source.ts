@@ -1,8 +1,10 @@
 import * as applyLayer from './apply-layer.js';
 import * as blendOpaqueRun from './blend-opaque-run.js';
+import * as blendSpan from './blend-span.js';
 import * as compositeBand from './composite-band.js';
 import * as cutRuns from './cut-runs.js';
 import * as markHidden from './mark-hidden.js';
+import * as blendOpaquePixel from './math/blend-opaque-pixel.js';
 import * as nonSeparableBlend from './math/non-separable-blend.js';
 import * as separableBlend from './math/separable-blend.js';
 import * as rowState from './row-state.js';
@@ -20,6 +22,7 @@ import * as writeRow from './write-row.js';
 const kernelModules: readonly object[] = [
   separableBlend,
   nonSeparableBlend,
+  blendOpaquePixel,
   rowState,
   markHidden,
   cutRuns,
@@ -29,6 +32,7 @@ const kernelModules: readonly object[] = [
   stageRowWasm,
   wasmStage,
   blendRunWasm,
+  blendSpan,
   compositeBand,
 ];
 

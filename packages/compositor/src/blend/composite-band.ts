@@ -1,19 +1,15 @@
 // Kernel code: it runs in worker threads from its source text (`composite-band-source.ts`), so
 // these functions reference nothing but each other, other kernel functions and their arguments.
-import { applyLayer, applyNormalLayer } from './apply-layer.js';
-import { blendOpaqueRun, startOpaqueRun, writeOpaqueRun } from './blend-opaque-run.js';
+import { startOpaqueRun, writeOpaqueRun } from './blend-opaque-run.js';
+import { blendSpan } from './blend-span.js';
 import { cutRuns } from './cut-runs.js';
 import { markHiddenRow } from './mark-hidden.js';
 import type { PreparedLayer } from './prepare-composite.js';
 import { createRowState, startRow } from './row-state.js';
 import {
-  blendGeneralRunWasm,
-  blendOpaqueRunFloat32Wasm,
-  blendOpaqueRunWasm,
   leanMode,
   stagedSourceAt,
   startOpaqueRunWasm,
-  wasmBlendsMode,
   writeRunWasm,
 } from './wasm/blend-run-wasm.js';
 import { stageRowWasm } from './wasm/stage-row-wasm.js';
@@ -68,10 +64,11 @@ export interface BandTask {
  * The compositing kernel. For each row of the band it trims every layer's span of its
  * transparent ends, finds, per column, the highest layer that hides everything below it
  * (`normal`, opacity 1, alpha 255, mask 255) — the layers beneath are never read — and cuts the
- * row into runs of columns starting from the same source. Over an opaque backdrop (the common
- * case) each run is blended layer by layer, bottom to top, by lean per-mode loops over the
- * run's part of each layer span, with no per-pixel bookkeeping; otherwise the general loops
- * blend into a float64 premultiplied accumulator. The accumulator is the size of one row (it
+ * row into runs of columns starting from the same source (`startRow`, `markHiddenRow`,
+ * `cutRuns`). Each run is blended layer by layer, bottom to top, over the run's part of each
+ * layer span (`blendSpan`): over an opaque backdrop (the common case) by one generic loop with
+ * a per-mode pixel function and no per-pixel bookkeeping (`blendOpaqueRun`); otherwise the
+ * general loops blend into a float64 premultiplied accumulator (`applyLayer`). The accumulator is the size of one row (it
  * stays in cache), nothing is rounded between layers, and every pixel is written once: blended
  * ones rounded, the rest copied as runs of words.
  *
@@ -101,196 +98,60 @@ export function compositeBand(task: BandTask): void {
   const stage = task.wasm ? stageWasmRow(task.wasm, width, count) : null;
   const float32 = task.wasmFloat32 === true;
   const state = createRowState(task, stage);
-  const layerWords = state.layerWords;
-  const layerMasks = state.layerMasks;
-  const layerMode = state.layerMode;
-  const layerHasMask = state.layerHasMask;
-  const layerAlphaScale = state.layerAlphaScale;
-  const layerInRow = state.layerInRow;
-  const spanFrom = state.spanFrom;
-  const spanTo = state.spanTo;
-  const runStart = state.runStart;
-  const runBegin = state.runBegin;
-  const runEnd = state.runEnd;
-  const runFrom = state.runFrom;
-  const runTo = state.runTo;
-  const base = state.base;
-  const rowIndex = state.rowIndex;
 
   for (let y = task.rowStart; y < task.rowEnd; y++) {
     const outputStart = (y - task.outputRow) * width;
     if (!startRow(state, y)) {
-      output.set(base.subarray(state.baseStart, state.baseStart + width), outputStart);
+      const baseStart = state.baseStart;
+      output.set(state.base.subarray(baseStart, baseStart + width), outputStart);
       continue;
     }
-    const baseStart = state.baseStart;
-    if (stage !== null) stageRowWasm(state, stage);
-    else markHiddenRow(state);
+    if (stage === null) markHiddenRow(state);
+    else stageRowWasm(state, stage);
     const runs = cutRuns(state);
 
-    if (stage !== null) {
-      // The same paths with the WebAssembly loops, on the row staged in its memory; in float32
-      // when every layer of the row has a lean mode.
-      let lean = float32;
-      for (let level = 0; level < count && lean; level++) {
-        if (layerInRow[level] === 1 && !leanMode(layerMode[level]!)) lean = false;
-      }
-      let opaque = true;
-      for (let run = 0; run < runs && opaque; run++) {
-        if (runFrom[run]! < runTo[run]!) {
-          opaque = startOpaqueRunWasm(
-            state,
-            stage,
-            lean,
-            runStart[run]!,
-            runFrom[run]!,
-            runTo[run]!,
-          );
-        }
-      }
-      if (!opaque) state.touched.fill(0);
-      const fast = opaque && lean;
-      for (let run = 0; run < runs; run++) {
-        const start = runStart[run]!;
-        const from = runFrom[run]!;
-        const to = runTo[run]!;
-        const sourceAt = stagedSourceAt(state, stage, start);
-        for (let level = start - 1; level >= 0 && from < to; level--) {
-          if (layerInRow[level] === 0) continue;
-          const spanStart = Math.max(spanFrom[level]!, from);
-          const spanEnd = Math.min(spanTo[level]!, to);
-          if (spanStart >= spanEnd) continue;
-          const mode = layerMode[level]!;
-          const hasMask = layerHasMask[level] === 1;
-          const alphaScale = layerAlphaScale[level]!;
-          if (fast) {
-            blendOpaqueRunFloat32Wasm(stage, level, hasMask, mode, alphaScale, spanStart, spanEnd);
-          } else if (!wasmBlendsMode(mode)) {
-            // The other modes in JavaScript, on the same accumulator.
-            applyLayer(
-              state,
-              level,
-              layerWords[level]!,
-              layerMasks[level]!,
-              hasMask,
-              mode,
-              alphaScale,
-              spanStart,
-              spanEnd,
-            );
-          } else if (opaque) {
-            blendOpaqueRunWasm(stage, level, hasMask, mode, alphaScale, spanStart, spanEnd);
-          } else {
-            blendGeneralRunWasm(
-              stage,
-              sourceAt,
-              level,
-              hasMask,
-              mode,
-              alphaScale,
-              spanStart,
-              spanEnd,
-            );
-          }
-        }
-        writeRunWasm(stage, sourceAt, !opaque, fast, runBegin[run]!, from, to, runEnd[run]!);
-      }
-      output.set(stage.output, outputStart);
-      continue;
+    // Over an opaque backdrop the lean path applies (in float32 with the WebAssembly kernel
+    // when every layer of the row has a lean mode); a backdrop pixel that is not opaque sends
+    // the row to the general one.
+    let lean = stage !== null && float32;
+    for (let level = 0; level < count && lean; level++) {
+      if (state.layerInRow[level] === 1 && !leanMode(state.layerMode[level]!)) lean = false;
     }
-
-    // Over an opaque backdrop the lean path applies; a backdrop pixel that is not opaque
-    // sends the row to the general one.
     let opaque = true;
     for (let run = 0; run < runs && opaque; run++) {
-      if (runFrom[run]! < runTo[run]!) {
-        opaque = startOpaqueRun(state, runStart[run]!, runFrom[run]!, runTo[run]!);
-      }
+      const from = state.runFrom[run]!;
+      const to = state.runTo[run]!;
+      if (from >= to) continue;
+      const start = state.runStart[run]!;
+      opaque =
+        stage === null
+          ? startOpaqueRun(state, start, from, to)
+          : startOpaqueRunWasm(state, stage, lean, start, from, to);
     }
-    if (opaque) {
-      for (let run = 0; run < runs; run++) {
-        const start = runStart[run]!;
-        const from = runFrom[run]!;
-        const to = runTo[run]!;
-        for (let level = start - 1; level >= 0 && from < to; level--) {
-          if (layerInRow[level] === 0) continue;
-          const spanStart = Math.max(spanFrom[level]!, from);
-          const spanEnd = Math.min(spanTo[level]!, to);
-          if (spanStart >= spanEnd) continue;
-          const mode = layerMode[level]!;
-          if (mode === 0 || mode === 1 || mode === 2 || mode === 9) {
-            blendOpaqueRun(
-              state,
-              level,
-              layerWords[level]!,
-              layerMasks[level]!,
-              layerHasMask[level] === 1,
-              mode,
-              layerAlphaScale[level]!,
-              spanStart,
-              spanEnd,
-            );
-          } else {
-            // Every column of the run is touched and hidden by nothing at or above `level`.
-            applyLayer(
-              state,
-              level,
-              layerWords[level]!,
-              layerMasks[level]!,
-              layerHasMask[level] === 1,
-              mode,
-              layerAlphaScale[level]!,
-              spanStart,
-              spanEnd,
-            );
-          }
-        }
-        // Write the run: copied words on either side of the blended columns.
-        const words = start === count ? base : layerWords[start]!;
-        const offset = start === count ? baseStart : rowIndex[start]!;
-        const begin = runBegin[run]!;
-        const end = runEnd[run]!;
-        if (begin < from) {
-          output.set(words.subarray(offset + begin, offset + from), outputStart + begin);
-        }
-        if (from < to) writeOpaqueRun(state, output, outputStart, from, to);
-        if (to < end) output.set(words.subarray(offset + to, offset + end), outputStart + to);
-      }
-      continue;
-    }
+    if (!opaque) state.touched.fill(0);
+    const fast = opaque && lean;
 
-    state.touched.fill(0);
-    for (let level = count - 1; level >= 0; level--) {
-      if (layerInRow[level] === 0) continue;
-      const from = spanFrom[level]!;
-      const to = spanTo[level]!;
-      const hasMask = layerHasMask[level] === 1;
-      const mode = layerMode[level]!;
-      if (mode === 0) {
-        applyNormalLayer(
-          state,
-          level,
-          layerWords[level]!,
-          layerMasks[level]!,
-          hasMask,
-          layerAlphaScale[level]!,
-          from,
-          to,
-        );
-      } else {
-        applyLayer(
-          state,
-          level,
-          layerWords[level]!,
-          layerMasks[level]!,
-          hasMask,
-          mode,
-          layerAlphaScale[level]!,
-          from,
-          to,
-        );
+    // Each run bottom to top, then written: copied words on either side of the blended
+    // columns (on the general path without WebAssembly, the whole row at the end).
+    for (let run = 0; run < runs; run++) {
+      const start = state.runStart[run]!;
+      const from = state.runFrom[run]!;
+      const to = state.runTo[run]!;
+      const sourceAt = stage === null ? 0 : stagedSourceAt(state, stage, start);
+      for (let level = start - 1; level >= 0 && from < to; level--) {
+        if (state.layerInRow[level] === 0) continue;
+        const spanStart = Math.max(state.spanFrom[level]!, from);
+        const spanEnd = Math.min(state.spanTo[level]!, to);
+        if (spanStart < spanEnd) {
+          blendSpan(state, level, opaque, fast, sourceAt, spanStart, spanEnd);
+        }
       }
+      const begin = state.runBegin[run]!;
+      const end = state.runEnd[run]!;
+      if (stage !== null) writeRunWasm(stage, sourceAt, !opaque, fast, begin, from, to, end);
+      else if (opaque) writeOpaqueRun(state, output, outputStart, start, begin, from, to, end);
     }
-    writeRow(state, output, outputStart, width);
+    if (stage !== null) output.set(stage.output, outputStart);
+    else if (!opaque) writeRow(state, output, outputStart, width);
   }
 }

@@ -11,21 +11,13 @@ import type { RowState } from './row-state.js';
  *
  * @param state - the band's state, on the current row.
  * @param level - the layer.
- * @param words - its pixels as words.
- * @param mask - its mask.
- * @param hasMask - whether `mask` applies.
  * @param from - first column of its span.
  * @param to - column after its span.
  */
-export function markHidden(
-  state: RowState,
-  level: number,
-  words: Uint32Array,
-  mask: Uint8Array,
-  hasMask: boolean,
-  from: number,
-  to: number,
-): void {
+export function markHidden(state: RowState, level: number, from: number, to: number): void {
+  const words = state.layerWords[level]!;
+  const mask = state.layerMasks[level]!;
+  const hasMask = state.layerHasMask[level] === 1;
   const starts = state.starts;
   const hiddenEnd = state.hiddenEnd;
   const unset = state.count;
@@ -71,14 +63,6 @@ export function markHidden(
 export function markHiddenRow(state: RowState): void {
   for (let level = 0; level < state.count; level++) {
     if (state.layerInRow[level] === 0 || state.layerHides[level] === 0) continue;
-    markHidden(
-      state,
-      level,
-      state.layerWords[level]!,
-      state.layerMasks[level]!,
-      state.layerHasMask[level] === 1,
-      state.spanFrom[level]!,
-      state.spanTo[level]!,
-    );
+    markHidden(state, level, state.spanFrom[level]!, state.spanTo[level]!);
   }
 }

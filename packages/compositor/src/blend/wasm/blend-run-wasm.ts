@@ -10,25 +10,47 @@ import type { WasmStage } from './wasm-stage.js';
  * Whether the WebAssembly kernel blends `mode` (a code of `blendModeCodes`): `normal` and the
  * separable modes but color-dodge and color-burn (whose edge rules stay in JavaScript), not
  * the non-separable ones.
+ *
+ * @param mode - the blend-mode code.
+ * @returns whether the WebAssembly loops take it.
  */
 export function wasmBlendsMode(mode: number): boolean {
   return mode <= 5 || (mode >= 8 && mode <= 11);
 }
 
-/** Whether `mode` has a float32 loop: 0 normal, 1 multiply, 2 screen, 9 soft-light. */
+/**
+ * Whether `mode` has a float32 loop: 0 normal, 1 multiply, 2 screen, 9 soft-light.
+ *
+ * @param mode - the blend-mode code.
+ * @returns whether the float32 fast path takes it.
+ */
 export function leanMode(mode: number): boolean {
   return mode === 0 || mode === 1 || mode === 2 || mode === 9;
 }
 
-/** Where the stage holds the pixels a run starts from: a hiding layer's row, or the backdrop's. */
+/**
+ * Where the stage holds the pixels a run starts from: a hiding layer's row, or the backdrop's.
+ *
+ * @param state - the band's state, on the current row.
+ * @param stage - the kernel's row, staged.
+ * @param start - the run's source (a hiding layer, or `count` for the backdrop).
+ * @returns the byte offset of its canvas column 0.
+ */
 export function stagedSourceAt(state: RowState, stage: WasmStage, start: number): number {
   return start === state.count ? stage.baseAt : stage.layersAt + start * stage.stride * 4;
 }
 
 /**
  * `startOpaqueRun` in WebAssembly: fills the accumulator from the run's staged starting pixels
- * (`start`: a hiding layer, or `state.count` for the backdrop). Returns false as soon as one is
- * not opaque.
+ * and marks them touched.
+ *
+ * @param state - the band's state, on the current row.
+ * @param stage - the kernel's row, staged.
+ * @param float32 - fill the float32 accumulator (the fast path) instead of the float64 one.
+ * @param start - the run's source (a hiding layer, or `state.count` for the backdrop).
+ * @param from - first column.
+ * @param to - column after the last.
+ * @returns false as soon as a pixel is not opaque (the run is then half done).
  */
 export function startOpaqueRunWasm(
   state: RowState,
@@ -48,59 +70,36 @@ export function startOpaqueRunWasm(
 }
 
 /**
- * `blendOpaqueRun` (or `applyLayer` over an opaque run) in WebAssembly, for `wasmBlendsMode`,
- * on the staged layer row.
+ * `blendOpaqueRun` in WebAssembly, for `wasmBlendsMode` (and, in float32, for `leanMode`), on
+ * the staged layer row: the mode's own loop, or `separableOpaque`.
+ *
+ * @param state - the band's state, on the current row, the run started.
+ * @param stage - the kernel's row, staged.
+ * @param float32 - on the float32 accumulator (the fast path).
+ * @param level - the layer.
+ * @param from - first column.
+ * @param to - column after the last.
  */
 export function blendOpaqueRunWasm(
+  state: RowState,
   stage: WasmStage,
+  float32: boolean,
   level: number,
-  hasMask: boolean,
-  mode: number,
-  alphaScale: number,
   from: number,
   to: number,
 ): void {
-  const kernel = stage.kernel;
+  const mode = state.layerMode[level]!;
+  const alphaScale = state.layerAlphaScale[level]!;
   const layerAt = stage.layersAt + (level * stage.stride + from) * 4;
   const maskAt = stage.masksAt + level * stage.stride + from;
-  const masked = hasMask ? 1 : 0;
-  const accumulatorAt = stage.accumulatorAt + from * 32;
+  const masked = state.layerHasMask[level]!;
+  const accumulatorAt = stage.accumulatorAt + from * (float32 ? 16 : 32);
   const count = to - from;
-  if (mode === 0) kernel.normalOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  else if (mode === 1) {
-    kernel.multiplyOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  } else if (mode === 2) {
-    kernel.screenOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  } else if (mode === 9) {
-    kernel.softLightOpaque(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  } else {
-    kernel.separableOpaque(mode, layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  }
-}
-
-/** `blendOpaqueRunWasm` on the float32 fast path, for `leanMode`. */
-export function blendOpaqueRunFloat32Wasm(
-  stage: WasmStage,
-  level: number,
-  hasMask: boolean,
-  mode: number,
-  alphaScale: number,
-  from: number,
-  to: number,
-): void {
-  const kernel = stage.kernel;
-  const layerAt = stage.layersAt + (level * stage.stride + from) * 4;
-  const maskAt = stage.masksAt + level * stage.stride + from;
-  const masked = hasMask ? 1 : 0;
-  const accumulatorAt = stage.accumulatorAt + from * 16;
-  const count = to - from;
-  if (mode === 0) kernel.normalOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  else if (mode === 1) {
-    kernel.multiplyOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  } else if (mode === 2) {
-    kernel.screenOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
-  } else {
-    kernel.softLightOpaque32(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  // The float32 fast path is only taken by rows whose layers all have a float32 loop.
+  const loop = float32 ? stage.opaqueLoops32[mode]! : stage.opaqueLoops[mode]!;
+  if (loop !== null) loop(layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
+  else {
+    stage.kernel.separableOpaque(mode, layerAt, maskAt, masked, accumulatorAt, count, alphaScale);
   }
 }
 
@@ -108,34 +107,49 @@ export function blendOpaqueRunFloat32Wasm(
  * One layer over the columns `from` to `to` of a run on the general path (the backdrop may be
  * translucent), in WebAssembly, for `wasmBlendsMode`: a lazily started premultiplied
  * accumulator, from the run's staged starting pixels at `sourceAt`.
+ *
+ * @param state - the band's state, on the current row.
+ * @param stage - the kernel's row, staged.
+ * @param sourceAt - byte offset of the run's staged source (`stagedSourceAt`).
+ * @param level - the layer.
+ * @param from - first column.
+ * @param to - column after the last.
  */
 export function blendGeneralRunWasm(
+  state: RowState,
   stage: WasmStage,
   sourceAt: number,
   level: number,
-  hasMask: boolean,
-  mode: number,
-  alphaScale: number,
   from: number,
   to: number,
 ): void {
   stage.kernel.blendGeneral(
-    mode,
+    state.layerMode[level]!,
     stage.layersAt + (level * stage.stride + from) * 4,
     stage.masksAt + level * stage.stride + from,
-    hasMask ? 1 : 0,
+    state.layerHasMask[level]!,
     stage.accumulatorAt + from * 32,
     stage.touchedAt + from,
     sourceAt + from * 4,
     to - from,
-    alphaScale,
+    state.layerAlphaScale[level]!,
   );
 }
 
 /**
  * Writes the columns `begin` to `end` of a run into the staged output row: the columns `from`
  * to `to` from the accumulator (rounded; from the float32 one on the fast path; unpremultiplied
- * on the general path, where untouched ones are copied), the others copied from the run's staged starting pixels at `sourceAt`.
+ * on the general path, where untouched ones are copied), the others copied from the run's
+ * staged starting pixels at `sourceAt`.
+ *
+ * @param stage - the kernel's row, blended.
+ * @param sourceAt - byte offset of the run's staged source (`stagedSourceAt`).
+ * @param general - the row took the general path.
+ * @param float32 - the row took the float32 fast path.
+ * @param begin - the run's first column.
+ * @param from - first blended column.
+ * @param to - column after the last blended one.
+ * @param end - column after the run.
  */
 export function writeRunWasm(
   stage: WasmStage,

@@ -1,6 +1,6 @@
 // Kernel code: it runs in worker threads from its source text (`composite-band-source.ts`), so
 // these functions reference nothing but each other, other kernel functions and their arguments.
-import type { WasmKernel } from './wasm-kernel.js';
+import type { OpaqueLoop, WasmKernel } from './wasm-kernel.js';
 
 /**
  * Room for one canvas row in the WebAssembly kernel's memory, and views of it. Byte offsets
@@ -51,6 +51,13 @@ export interface WasmStage {
   readonly sortedStart: Int32Array;
   /** Scratch: ends of the row's hidden runs, in the order of `sortedStart`. */
   readonly sortedEnd: Int32Array;
+  /**
+   * Per blend-mode code: the kernel's own float64 loop over an opaque backdrop (`normal`,
+   * `multiply`, `screen`, `soft-light`), or `null` for `separableOpaque`.
+   */
+  readonly opaqueLoops: readonly (OpaqueLoop | null)[];
+  /** Per blend-mode code: the float32 loop over an opaque backdrop, or `null` for none. */
+  readonly opaqueLoops32: readonly (OpaqueLoop | null)[];
 }
 
 /**
@@ -60,6 +67,7 @@ export interface WasmStage {
  * @param kernel - the instantiated kernel.
  * @param width - canvas width in pixels.
  * @param count - number of layers.
+ * @returns the stage.
  */
 export function stageWasmRow(kernel: WasmKernel, width: number, count: number): WasmStage {
   const padded = (width + 15) & ~15;
@@ -77,6 +85,17 @@ export function stageWasmRow(kernel: WasmKernel, width: number, count: number): 
   const missing = Math.ceil((size - memory.buffer.byteLength) / 65_536);
   if (missing > 0) memory.grow(missing);
   const buffer = memory.buffer;
+  // Indexed by blend-mode code: 0 normal, 1 multiply, 2 screen, 9 soft-light.
+  const opaqueLoops: (OpaqueLoop | null)[] = new Array(16).fill(null);
+  const opaqueLoops32: (OpaqueLoop | null)[] = new Array(16).fill(null);
+  opaqueLoops[0] = kernel.normalOpaque;
+  opaqueLoops[1] = kernel.multiplyOpaque;
+  opaqueLoops[2] = kernel.screenOpaque;
+  opaqueLoops[9] = kernel.softLightOpaque;
+  opaqueLoops32[0] = kernel.normalOpaque32;
+  opaqueLoops32[1] = kernel.multiplyOpaque32;
+  opaqueLoops32[2] = kernel.screenOpaque32;
+  opaqueLoops32[9] = kernel.softLightOpaque32;
   return {
     kernel,
     stride: padded,
@@ -99,5 +118,7 @@ export function stageWasmRow(kernel: WasmKernel, width: number, count: number): 
     output: new Uint32Array(buffer, outputAt, width),
     sortedStart: new Int32Array(width),
     sortedEnd: new Int32Array(width),
+    opaqueLoops,
+    opaqueLoops32,
   };
 }
