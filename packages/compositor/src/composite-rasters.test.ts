@@ -1,8 +1,8 @@
 import type { BlendMode } from '@layerloom/core';
 import { isLayerloomError, ValidationError } from '@layerloom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colorBurn, colorDodge, softLight } from './blend/composite-band.js';
 import { type KernelPath, setKernelPath, usesWasmKernel } from './blend/kernel-path.js';
+import { colorBurn, colorDodge, softLight } from './blend/math/separable-blend.js';
 import { compositeRasters } from './composite-rasters.js';
 import { compositeRastersSync } from './composite-rasters-sync.js';
 import type { Raster } from './raster.js';

@@ -2,6 +2,9 @@
  * The worker threads must work from the published bundles too, where there are no TypeScript
  * sources: this builds the package with tsup (ESM and CommonJS, as `tsup.config.ts` does) and
  * runs composites through worker threads from each format until a worker answers with pixels.
+ * A second build minifies and keeps names (esbuild's `keepNames`: functions renamed in the
+ * text keep their old `name`), which the workers' source must survive too; its composite has
+ * layers in every mode with loops of its own.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +17,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 // node_modules.
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const directory = mkdtempSync(join(root, '.tmp', 'compositor-build-'));
+const minified = mkdtempSync(join(root, '.tmp', 'compositor-build-minified-'));
 
 // Counts the workers started and the bands they return, then composites through them.
-const probe = (load: string) => `
+const probe = (load: string, moreLayers = '') => `
 const threads = require('node:worker_threads');
 const { syncBuiltinESMExports } = require('node:module');
 const stats = { started: 0, answered: 0, failed: 0 };
@@ -40,7 +44,7 @@ syncBuiltinESMExports();
   const base = raster(640, 480, 3);
   const layers = [
     { raster: raster(420, 400, 5), left: -10, top: 5, blend: 'color-dodge', opacity: 0.6 },
-    { raster: raster(480, 480, 7), left: 200, top: 20, blend: 'luminosity' },
+    { raster: raster(480, 480, 7), left: 200, top: 20, blend: 'luminosity' },${moreLayers}
   ];
   const expected = Buffer.from(compositeRastersSync(base, layers).data);
   // The calling thread takes back the bands a worker has not started (at first, while the
@@ -54,12 +58,24 @@ syncBuiltinESMExports();
 })();
 `;
 
-beforeAll(async () => {
+// Layers in the modes with loops of their own (JavaScript and WebAssembly), and one hiding.
+const leanLayers = `
+    { raster: raster(300, 200, 11), left: 40, top: 60, blend: 'multiply', opacity: 0.8 },
+    { raster: raster(260, 300, 13), left: 300, top: 100, blend: 'screen' },
+    { raster: raster(200, 200, 17), left: 100, top: 250, blend: 'soft-light', opacity: 0.5 },
+    { raster: { width: 120, height: 90, data: new Uint8ClampedArray(120 * 90 * 4).fill(255) }, left: 500, top: 300 },
+    { raster: raster(640, 100, 19), top: 380, opacity: 0.9 },`;
+
+async function buildInto(
+  outDir: string,
+  options: { minify?: boolean; keepNames?: boolean },
+  moreLayers = '',
+) {
   await build({
     config: false,
     entry: { index: join(root, 'packages/compositor/src/index.ts') },
     format: ['esm', 'cjs'],
-    outDir: directory,
+    outDir,
     splitting: true,
     dts: false,
     silent: true,
@@ -69,15 +85,26 @@ beforeAll(async () => {
     // Core is bundled from its sources (the tsconfig paths); sharp stays a dependency.
     noExternal: [/^@layerloom\//],
     external: ['sharp'],
+    ...options,
   });
-  writeFileSync(join(directory, 'probe.cjs'), probe("require('./index.cjs')"));
+  writeFileSync(join(outDir, 'probe.cjs'), probe("require('./index.cjs')", moreLayers));
   writeFileSync(
-    join(directory, 'probe.mjs'),
-    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${probe("await import('./index.js')")}`,
+    join(outDir, 'probe.mjs'),
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${probe("await import('./index.js')", moreLayers)}`,
   );
+}
+
+beforeAll(async () => {
+  await Promise.all([
+    buildInto(directory, {}),
+    buildInto(minified, { minify: true, keepNames: true }, leanLayers),
+  ]);
 }, 60_000);
 
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+  rmSync(minified, { recursive: true, force: true });
+});
 
 describe('the built package', () => {
   it.each(['probe.mjs', 'probe.cjs'])('composites on worker threads from %s', (file) => {
@@ -85,4 +112,13 @@ describe('the built package', () => {
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
   });
+
+  it.each(['probe.mjs', 'probe.cjs'])(
+    'composites on worker threads from %s, minified with names kept',
+    (file) => {
+      const output = execFileSync(process.execPath, [join(minified, file)], { encoding: 'utf8' });
+      const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
+    },
+  );
 });

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { BandArena } from './band-arena.js';
 import type { BandInput } from './band-input.js';
-import { compositeBand, compositeBandSource } from './composite-band.js';
+import type { compositeBand } from './composite-band.js';
+import { compositeBandEntry, compositeBandSource } from './composite-band-source.js';
 import { compositeKernelModule } from './wasm/composite-kernel-module.js';
 import { instantiateWasmKernel, type WasmModule } from './wasm/wasm-kernel.js';
 
@@ -9,22 +10,29 @@ import { instantiateWasmKernel, type WasmModule } from './wasm/wasm-kernel.js';
  * Source of a worker that runs {@link compositeBand}. The worker is built from the kernel's
  * source text rather than from a file, so it runs the same from the TypeScript sources (under
  * vitest or tsx), from the ESM build and from the CommonJS build: there is no worker file to
- * locate next to a bundle, and no loader is needed. (A bundler may rename the functions; their
- * source text and `name` agree whatever it does.) The WebAssembly kernel comes compiled, as
- * `workerData.wasmModule` (a `WebAssembly.Module` is cloned to the worker), and is instantiated
- * on the first band that asks for it.
+ * locate next to a bundle, and no loader is needed. A bundler may rename or minify the
+ * functions: their source text agrees with itself whatever it does, so the entry is called by
+ * the name the text declares it with ({@link compositeBandEntry}), never by a function's
+ * `name`, which a bundler keeping names leaves as it was; the kernel is evaluated in a scope of
+ * its own, so its names cannot clash with the worker's. The WebAssembly kernel comes compiled,
+ * as `workerData.wasmModule` (a `WebAssembly.Module` is cloned to the worker), and is
+ * instantiated on the first band that asks for it.
  *
- * @param kernel - the kernel's source text.
- * @param entry - the name of the kernel function in `kernel`.
+ * @param kernel - the kernel's source text: function declarations.
+ * @param entry - the name of the kernel function in `kernel` to run each band with.
+ * @returns the worker's source, for `new Worker(source, { eval: true })`.
  */
 export function bandWorkerSource(
   kernel: string = compositeBandSource(),
-  entry: string = compositeBand.name,
+  entry: string = compositeBandEntry(),
 ): string {
   return `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+const runBand = (() => {
 ${kernel}
-${instantiateWasmKernel.toString()}
+return ${entry};
+})();
+const instantiateWasmKernel = (${instantiateWasmKernel.toString()});
 const wasmModule = workerData ? workerData.wasmModule : null;
 let wasmKernel = null;
 parentPort.on('message', (message) => {
@@ -37,14 +45,14 @@ parentPort.on('message', (message) => {
   }
   try {
     if (message.wasm && wasmModule) {
-      if (wasmKernel === null) wasmKernel = ${instantiateWasmKernel.name}(wasmModule);
+      if (wasmKernel === null) wasmKernel = instantiateWasmKernel(wasmModule);
       task.wasm = wasmKernel;
     }
     const shared = message.output;
     const output = shared || new Uint8ClampedArray((task.rowEnd - task.rowStart) * task.width * 4);
     task.output = output;
     task.outputRow = task.rowStart;
-    ${entry}(task);
+    runBand(task);
     if (message.progress) Atomics.add(message.progress, 0, 1);
     parentPort.postMessage({ id: message.id, output }, shared ? [] : [output.buffer]);
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { BlendMode } from '@layerloom/core';
 
-/** The number the kernel switches on for each blend mode (`composite-band.ts` relies on it). */
+/** The number the kernel switches on for each blend mode (its modules rely on these numbers). */
 export const blendModeCodes: Readonly<Record<BlendMode, number>> = {
   normal: 0,
   multiply: 1,

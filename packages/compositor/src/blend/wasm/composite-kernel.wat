@@ -3,7 +3,7 @@
 ;; editing; a test fails when the committed bytes differ from this file's.
 ;;
 ;; Every function works on one run of columns of one canvas row, staged in this module's memory
-;; by the JavaScript kernel (`../composite-band.ts`):
+;; by the JavaScript kernel (`../composite-band.ts` and `stage-row-wasm.ts`):
 ;;   - pixels: RGBA bytes, 4 a column (a layer's row, the row a run starts from, the output);
 ;;   - masks: 1 byte a column;
 ;;   - the accumulator: 4 float64 a column (32 bytes: red, green | blue, alpha), premultiplied;
@@ -630,8 +630,8 @@
   ;; The general path for one layer over one run of columns that start from the same source
   ;; (`source`: the backdrop's or a hiding layer's pixels), whose backdrop may be translucent:
   ;; a premultiplied accumulator started lazily (`touched`), the blend of `mode` on the straight
-  ;; backdrop colour. Mode 0 (`normal`) as `applyNormalLayer`, the modes of $blend as
-  ;; `applyLayer`.
+  ;; backdrop colour, with the expressions of `applyLayer` (`../apply-layer.ts`), `normal`'s
+  ;; included.
   (func (export "blendGeneral")
     (param $mode i32) (param $layer i32) (param $mask i32) (param $hasMask i32) (param $acc i32)
     (param $touched i32) (param $source i32) (param $n i32) (param $alphaScale f64)
