@@ -109,11 +109,11 @@ function throwIfAborted(signal: AbortSignal): void {
 /** The record of a painted candidate from its fields. */
 function paintedOf(
   task: Omit<CandidateTask, 'hooks'>,
-  cacheKey: string | undefined,
+  { cacheKey, inputSha256 }: CandidateFacts,
   fields: Omit<StepRecord, 'id' | 'provider' | 'providerId' | 'modelId' | 'cacheKey'>,
   resultWarnings: readonly string[],
 ): PaintedStep {
-  const { input, provider } = task;
+  const { provider } = task;
   return {
     record: {
       id: task.stepId,
@@ -124,7 +124,7 @@ function paintedOf(
       ...(cacheKey === undefined ? {} : { cacheKey }),
     },
     matte: task.candidate.matte,
-    ...(input === undefined ? {} : { inputSha256: sha256(input.bytes) }),
+    ...(inputSha256 === undefined ? {} : { inputSha256 }),
     resultWarnings,
   };
 }
@@ -135,9 +135,24 @@ const requestOf = (task: Omit<CandidateTask, 'hooks'>): PlannedImageRequest =>
     ? task.candidate.request
     : { ...task.candidate.request, image: task.input };
 
-/** The cache key of a candidate's request (the planned one, or computed with its input image). */
-const cacheKeyOf = (task: Omit<CandidateTask, 'hooks'>): string | undefined =>
-  task.candidate.cacheKey ?? requestCacheKey(task.provider, requestOf(task));
+/** What a candidate's request is, computed once per candidate: hashes are not free. */
+interface CandidateFacts {
+  /** The request as sent, input image included. */
+  readonly request: PlannedImageRequest;
+  /** Its cache key (the planned one, or computed with the input image). */
+  readonly cacheKey: string | undefined;
+  /** sha256 of the input image. */
+  readonly inputSha256: string | undefined;
+}
+
+function factsOf(task: Omit<CandidateTask, 'hooks'>): CandidateFacts {
+  const request = requestOf(task);
+  return {
+    request,
+    cacheKey: task.candidate.cacheKey ?? requestCacheKey(task.provider, request),
+    inputSha256: task.input === undefined ? undefined : sha256(task.input.bytes),
+  };
+}
 
 /** Whether the cache is read and written for a candidate's request. */
 const cacheUsed = (
@@ -159,12 +174,21 @@ const cacheUsed = (
  * @returns the painted step, or `undefined` when the cache has no entry that counts.
  * @throws what the cache throws.
  */
-export async function readCandidateFromCache(
+export function readCandidateFromCache(
   context: Pick<PaintContext, 'cache' | 'cachePolicy' | 'clock'>,
   task: Omit<CandidateTask, 'hooks'>,
   warnings: readonly string[] = [],
 ): Promise<PaintedStep | undefined> {
-  const cacheKey = cacheKeyOf(task);
+  return fromCache(context, task, factsOf(task), warnings);
+}
+
+async function fromCache(
+  context: Pick<PaintContext, 'cache' | 'cachePolicy' | 'clock'>,
+  task: Omit<CandidateTask, 'hooks'>,
+  facts: CandidateFacts,
+  warnings: readonly string[],
+): Promise<PaintedStep | undefined> {
+  const { cacheKey } = facts;
   if (!cacheUsed(context, task, cacheKey) || context.cache === undefined) return undefined;
   const began = context.clock.now();
   const entry = await readCachedStep(context.cache, cacheKey, task.provider);
@@ -172,7 +196,7 @@ export async function readCandidateFromCache(
   const seed = entry.seed ?? task.candidate.request.seed;
   return paintedOf(
     task,
-    cacheKey,
+    facts,
     {
       image: entry.image,
       ...(seed === undefined ? {} : { seed }),
@@ -216,13 +240,13 @@ export async function paintCandidate(
   const { candidate, provider, hooks } = task;
   const { signal } = hooks;
   const alias = candidate.alias;
-  const request = requestOf(task);
-  const cacheKey = cacheKeyOf(task);
+  const facts = factsOf(task);
+  const { request, cacheKey } = facts;
   const useCache = cacheUsed(context, task, cacheKey);
   const warnings: string[] = [];
   if (useCache) {
     try {
-      const hit = await readCandidateFromCache(context, task);
+      const hit = await fromCache(context, task, facts, []);
       if (hit !== undefined) {
         throwIfAborted(signal);
         return { ok: true, painted: hit };
@@ -280,7 +304,7 @@ export async function paintCandidate(
     };
     if (useCache && cache !== undefined) {
       const entry = cacheEntryOf(
-        paintedOf(task, cacheKey, { ...fields, warnings: [] }, resultWarnings),
+        paintedOf(task, facts, { ...fields, warnings: [] }, resultWarnings),
         new Date(clock.now()).toISOString(),
       );
       try {
@@ -298,7 +322,7 @@ export async function paintCandidate(
     ];
     return {
       ok: true,
-      painted: paintedOf(task, cacheKey, { ...fields, warnings: recordWarnings }, resultWarnings),
+      painted: paintedOf(task, facts, { ...fields, warnings: recordWarnings }, resultWarnings),
     };
   } catch (error) {
     over = true;
