@@ -1,5 +1,5 @@
 import type { BandArena } from './band-arena.js';
-import type { BandLayer, BandTask } from './composite-band.js';
+import type { BandLayer, BandTask } from './band-task.js';
 import { littleEndian } from './little-endian.js';
 import type { RowRange } from './plan-bands.js';
 import type { PreparedComposite } from './prepare-composite.js';

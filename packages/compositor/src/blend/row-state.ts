@@ -1,6 +1,6 @@
 // Kernel code: it runs in worker threads from its source text (`composite-band-source.ts`), so
 // these functions reference nothing but each other, other kernel functions and their arguments.
-import type { BandTask } from './composite-band.js';
+import type { BandTask } from './band-task.js';
 import type { WasmStage } from './wasm/wasm-stage.js';
 
 /**

@@ -5,6 +5,7 @@ import { LayerloomError } from '../errors/layerloom-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { describeJsonError } from './describe-json-error.js';
+import type { HttpErrorDescription, HttpResponse } from './http-response.js';
 import { isRetryableStatus } from './is-retryable-status.js';
 import { parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 import { redactSecrets } from './redact-secrets.js';
@@ -51,18 +52,6 @@ export interface HttpClientOptions {
   readonly lookup?: LookupFunction;
 }
 
-/** What {@link HttpClientOptions.describeError} extracts from an error response. */
-export interface HttpErrorDescription {
-  /** Human-readable reason given by the provider. */
-  readonly message?: string;
-  /** The provider's own error code or type. */
-  readonly providerCode?: string;
-  /** A stable Layerloom code for this failure, e.g. `provider_content_policy`. */
-  readonly code?: string;
-  /** Overrides the status-based retry decision. */
-  readonly retryable?: boolean;
-}
-
 /** A request body: JSON (any plain value), multipart form data, raw bytes or text. */
 export type HttpBody =
   | { readonly json: unknown }
@@ -95,26 +84,6 @@ export interface HttpRequest {
    * @default 'error'
    */
   readonly redirect?: 'error' | 'manual';
-}
-
-/** A buffered response. */
-export interface HttpResponse {
-  /** HTTP status. */
-  readonly status: number;
-  /** Response headers, lower-case names. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The whole body. */
-  readonly body: Uint8Array;
-  /** The provider's request id, when sent. */
-  readonly requestId: string | undefined;
-  /** The body as UTF-8 text. */
-  text(): string;
-  /**
-   * The body parsed as JSON.
-   *
-   * @throws ProviderError (`provider_bad_response`) when it is not JSON.
-   */
-  json<T = unknown>(): T;
 }
 
 /** A response whose body is read as it arrives (server-sent events). */
@@ -519,4 +488,5 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
+export type { HttpErrorDescription, HttpResponse } from './http-response.js';
 export { FormData };

@@ -1,4 +1,4 @@
-import type { HttpErrorDescription, HttpResponse } from './create-http-client.js';
+import type { HttpErrorDescription, HttpResponse } from './http-response.js';
 
 /** Longest text of a non-JSON error body put in a message. */
 const maxTextLength = 300;
