@@ -21,6 +21,10 @@ export const sourceAliases = [
     replacement: source('./packages/provider-openai/src/index.ts'),
   },
   { find: /^@layerloom\/provider-sd$/, replacement: source('./packages/provider-sd/src/index.ts') },
+  {
+    find: /^@layerloom\/provider-stability$/,
+    replacement: source('./packages/provider-stability/src/index.ts'),
+  },
   { find: /^@layerloom\/cli$/, replacement: source('./packages/cli/src/index.ts') },
   {
     find: /^@layerloom\/queue-bullmq$/,

@@ -43,6 +43,24 @@ describe('syncDocTable', () => {
     expect(await readFile(doc, 'utf8')).toContain('\n\nafter\n');
   });
 
+  it('finds a table aligned by a formatter up to date, but not one with other text', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'layerloom-doc-'));
+    const doc = join(directory, 'provider.md');
+    const aligned = [
+      '| fault                   | outcome                         |',
+      '| ----------------------- | ------------------------------- |',
+      '| 429 with Retry-After: 2 | retried after 2 s, then painted |',
+      '| a \\| in text            | escaped                         |',
+    ].join('\n');
+    await writeFile(doc, `<!-- m:begin -->\n${aligned}\n<!-- m:end -->\n`);
+    expect((await syncDocTable(doc, 'm', rows)).upToDate).toBe(true);
+    await writeFile(
+      doc,
+      `<!-- m:begin -->\n${aligned.replace('escaped', 'dropped')}\n<!-- m:end -->\n`,
+    );
+    expect((await syncDocTable(doc, 'm', rows)).upToDate).toBe(false);
+  });
+
   it('names the missing markers', async () => {
     directory = await mkdtemp(join(tmpdir(), 'layerloom-doc-'));
     const doc = join(directory, 'provider.md');

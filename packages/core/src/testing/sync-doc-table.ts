@@ -19,6 +19,25 @@ export interface DocTableCheck {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /**
+ * A Markdown table with the padding a formatter adds taken out: every cell trimmed, every
+ * separator cell `---`. Two tables that differ only in alignment normalise to the same text.
+ */
+const normaliseTable = (table: string) =>
+  table
+    .split('\n')
+    .map((line) =>
+      line
+        .trim()
+        .split(/(?<!\\)\|/)
+        .map((part) => {
+          const trimmed = part.trim();
+          return /^:?-+:?$/.test(trimmed) ? '---' : trimmed;
+        })
+        .join('|'),
+    )
+    .join('\n');
+
+/**
  * Formats rows as a Markdown table, columns in the order of the first row's keys.
  *
  * @param rows - the rows (at least one).
@@ -37,7 +56,8 @@ export function formatDocTable(rows: readonly DocTableRow[]): string {
  * Keeps a table in a Markdown doc equal to what a test produced: the doc holds it between
  * `<!-- NAME:begin -->` and `<!-- NAME:end -->`. With `LAYERLOOM_UPDATE_DOCS=1` in the
  * environment the doc is rewritten; otherwise the test asserts `upToDate`. Use it for tables
- * that must say what the code does, such as an adapter's fault matrix.
+ * that must say what the code does, such as an adapter's fault matrix. Cell padding is not
+ * compared, so the table may be aligned by a formatter (`biome check --write`) after writing.
  *
  * @param docPath - the Markdown file.
  * @param name - the markers' name, e.g. `fault-matrix`.
@@ -64,7 +84,7 @@ export async function syncDocTable(
   }
   const expected = formatDocTable(rows);
   const actual = text.slice(from + begin.length, to).trim();
-  const upToDate = actual === expected;
+  const upToDate = normaliseTable(actual) === normaliseTable(expected);
   const write = !upToDate && process.env.LAYERLOOM_UPDATE_DOCS === '1';
   if (write) {
     await writeFile(

@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspectImage } from '@layerloom/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFakeStability,
+  type FakeStability,
+  fieldsOf,
+  testApiKey,
+} from '../../packages/provider-stability/src/fixtures/fake-stability-server.js';
+import { noKeyMessage, runStabilityExample } from './generate.js';
+
+let fake: FakeStability;
+let directory: string;
+beforeAll(async () => {
+  fake = await createFakeStability();
+  directory = await mkdtemp(join(tmpdir(), 'layerloom-stability-example-'));
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const script = fileURLToPath(new URL('./generate.ts', import.meta.url));
+
+describe('examples/stability/generate.ts', () => {
+  it('does nothing without STABILITY_API_KEY and says so', async () => {
+    const lines: string[] = [];
+    const code = await runStabilityExample({
+      env: {},
+      outputPath: '/nonexistent/never-written.png',
+      log: (line) => lines.push(line),
+    });
+    expect(code).toBe(0);
+    expect(lines).toEqual([noKeyMessage]);
+  });
+
+  it('runs as a script without a key: exit code 0 and the message', () => {
+    const env = { ...process.env };
+    delete env.STABILITY_API_KEY;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(noKeyMessage);
+  });
+
+  it('with a key, paints, cuts out and writes a transparent PNG (against a fake Stability API)', async () => {
+    const output = join(directory, 'fox.png');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        STABILITY_API_KEY: testApiKey,
+        STABILITY_BASE_URL: fake.baseURL,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    expect(fake.server.requestLines()).toEqual([
+      'POST /v2beta/stable-image/generate/core',
+      'POST /v2beta/stable-image/edit/remove-background',
+    ]);
+    const [paint, cut] = fake.calls();
+    expect(await fieldsOf(paint!)).toEqual({
+      prompt: 'A red fox sitting in tall grass, full body, soft morning light',
+      negative_prompt: 'blurry, text',
+      aspect_ratio: '1:1',
+      seed: '1234',
+      style_preset: 'photographic',
+    });
+    expect(Object.keys(await fieldsOf(cut!))).toEqual(['image']);
+    expect(stdout).toMatch(/^Estimated cost of the painting: \$0\.03$/m);
+    expect(stdout).toContain('with seed 1234; cost $0.03');
+    expect(stdout).toContain(`Wrote the cut-out (image/png) to ${output}`);
+    expect(stdout).not.toContain(testApiKey);
+    expect(inspectImage(new Uint8Array(await readFile(output)))).toMatchObject({
+      mediaType: 'image/png',
+      hasAlpha: true,
+      complete: true,
+    });
+  });
+});
