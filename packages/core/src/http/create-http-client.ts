@@ -6,7 +6,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { describeJsonError } from './describe-json-error.js';
 import { isRetryableStatus } from './is-retryable-status.js';
-import { parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
+import { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 import { redactSecrets } from './redact-secrets.js';
 import { serializeJsonBody } from './serialize-json-body.js';
 
@@ -61,6 +61,12 @@ export interface HttpErrorDescription {
   readonly code?: string;
   /** Overrides the status-based retry decision. */
   readonly retryable?: boolean;
+  /**
+   * The delay the server asked for in its body (e.g. Google's `google.rpc.RetryInfo`), in
+   * milliseconds. Used when the headers (`retry-after-ms`, `Retry-After`) give none; ignored
+   * when negative, not finite or over `maxRetryAfterMs`.
+   */
+  readonly retryAfterMs?: number;
 }
 
 /** A request body: JSON (any plain value), multipart form data, raw bytes or text. */
@@ -176,6 +182,10 @@ const connectionErrorCodes = new Set([
 ]);
 
 const textDecoder = new TextDecoder();
+
+/** A body-given retry delay, when it is one `parseRetryAfter` would honour. */
+const boundedRetryAfter = (ms: number | undefined) =>
+  ms !== undefined && Number.isFinite(ms) && ms >= 0 && ms <= maxRetryAfterMs ? ms : undefined;
 
 function defaultDescribeError(response: HttpResponse): HttpErrorDescription {
   return describeJsonError(response, (body) => {
@@ -415,7 +425,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const description = describeError(response);
     const shouldRetry = parseShouldRetry(response.headers);
     const retryable = description.retryable ?? shouldRetry ?? isRetryableStatus(response.status);
-    const retryAfterMs = parseRetryAfter(response.headers);
+    const retryAfterMs =
+      parseRetryAfter(response.headers) ?? boundedRetryAfter(description.retryAfterMs);
     const reason = description.message === undefined ? '' : `: ${description.message}`;
     return new ProviderError(redact(`${what} failed with HTTP ${response.status}${reason}`), {
       provider,
