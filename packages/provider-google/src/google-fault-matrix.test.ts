@@ -11,7 +11,6 @@ import { createImageRequest, type DocTableRow, syncDocTable } from '@layerloom/c
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGoogle } from './create-google.js';
-import type { GoogleProviderSettings } from './google-provider-settings.js';
 import { createFakeGoogle, type FakeGoogle, modelCall } from './fixtures/fake-google-server.js';
 import {
   base64,
@@ -24,6 +23,7 @@ import {
   retryInfo,
   testApiKey,
 } from './fixtures/google-responses.js';
+import type { GoogleProviderSettings } from './google-provider-settings.js';
 
 let fake: FakeGoogle;
 const rows: DocTableRow[] = [];
