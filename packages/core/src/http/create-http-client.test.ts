@@ -123,6 +123,28 @@ describe('createHttpClient', () => {
     expect(fromDate).toBeLessThanOrEqual(30_000);
   });
 
+  it('takes a retry delay from the error body when the headers give none', async () => {
+    server.use(
+      http.get('*/v1/body-delay', () => new HttpResponse('slow down', { status: 429 })),
+      http.get(
+        '*/v1/both',
+        () => new HttpResponse('slow down', { status: 429, headers: { 'retry-after': '2' } }),
+      ),
+    );
+    const withDelay = (retryAfterMs: number) =>
+      client({ describeError: () => ({ message: 'slow down', retryAfterMs }) });
+    expect((await caught(withDelay(7500).request({ path: '/body-delay' }))).retryAfterMs).toBe(
+      7500,
+    );
+    expect((await caught(withDelay(7500).request({ path: '/both' }))).retryAfterMs).toBe(2000);
+    expect(
+      (await caught(withDelay(120_000).request({ path: '/body-delay' }))).retryAfterMs,
+    ).toBeUndefined();
+    expect(
+      (await caught(withDelay(-1).request({ path: '/body-delay' }))).retryAfterMs,
+    ).toBeUndefined();
+  });
+
   it('lets x-should-retry override the status', async () => {
     server.use(
       http.get(

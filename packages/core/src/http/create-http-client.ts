@@ -7,7 +7,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { describeJsonError } from './describe-json-error.js';
 import type { HttpErrorDescription, HttpResponse } from './http-response.js';
 import { isRetryableStatus } from './is-retryable-status.js';
-import { parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
+import { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 import { redactSecrets } from './redact-secrets.js';
 import { serializeJsonBody } from './serialize-json-body.js';
 
@@ -145,6 +145,10 @@ const connectionErrorCodes = new Set([
 ]);
 
 const textDecoder = new TextDecoder();
+
+/** A body-given retry delay, when it is one `parseRetryAfter` would honour. */
+const boundedRetryAfter = (ms: number | undefined) =>
+  ms !== undefined && Number.isFinite(ms) && ms >= 0 && ms <= maxRetryAfterMs ? ms : undefined;
 
 function defaultDescribeError(response: HttpResponse): HttpErrorDescription {
   return describeJsonError(response, (body) => {
@@ -384,7 +388,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const description = describeError(response);
     const shouldRetry = parseShouldRetry(response.headers);
     const retryable = description.retryable ?? shouldRetry ?? isRetryableStatus(response.status);
-    const retryAfterMs = parseRetryAfter(response.headers);
+    const retryAfterMs =
+      parseRetryAfter(response.headers) ?? boundedRetryAfter(description.retryAfterMs);
     const reason = description.message === undefined ? '' : `: ${description.message}`;
     return new ProviderError(redact(`${what} failed with HTTP ${response.status}${reason}`), {
       provider,

@@ -8,6 +8,12 @@ export interface HttpErrorDescription {
   readonly code?: string;
   /** Overrides the status-based retry decision. */
   readonly retryable?: boolean;
+  /**
+   * The delay the server asked for in its body (e.g. Google's `google.rpc.RetryInfo`), in
+   * milliseconds. Used when the headers (`retry-after-ms`, `Retry-After`) give none; ignored
+   * when negative, not finite or over `maxRetryAfterMs`.
+   */
+  readonly retryAfterMs?: number;
 }
 
 /** A buffered response. */

@@ -16,15 +16,24 @@ afterEach(async () => {
 });
 
 describe('syncDocTable', () => {
-  it('formats rows as a Markdown table, escaping pipes', () => {
+  it('formats rows as a Markdown table, escaping pipes, each column padded to its widest cell', () => {
     expect(formatDocTable(rows)).toBe(
       [
-        '| fault | outcome |',
-        '| --- | --- |',
+        '| fault                   | outcome                         |',
+        '| ----------------------- | ------------------------------- |',
         '| 429 with Retry-After: 2 | retried after 2 s, then painted |',
-        '| a \\| in text | escaped |',
+        '| a \\| in text            | escaped                         |',
       ].join('\n'),
     );
+    expect(formatDocTable([{ a: '→', b: '' }])).toBe('| a   | b   |\n| --- | --- |\n| →   |     |');
+  });
+
+  it('finds a table up to date whatever its alignment', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'layerloom-doc-'));
+    const doc = join(directory, 'provider.md');
+    await writeFile(doc, '<!-- t:begin -->\n| a | b |\n| --- | --- |\n| x | y |\n<!-- t:end -->\n');
+    expect((await syncDocTable(doc, 't', [{ a: 'x', b: 'y' }])).upToDate).toBe(true);
+    expect((await syncDocTable(doc, 't', [{ a: 'x', b: 'z' }])).upToDate).toBe(false);
   });
 
   it('reports a stale table, rewrites it only when asked, then finds it up to date', async () => {

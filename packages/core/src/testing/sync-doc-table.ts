@@ -6,7 +6,7 @@ export type DocTableRow = Readonly<Record<string, string>>;
 
 /** What {@link syncDocTable} found. */
 export interface DocTableCheck {
-  /** Whether the doc already held exactly this table. */
+  /** Whether the doc already held this table (alignment aside). */
   readonly upToDate: boolean;
   /** Whether the doc was rewritten (only with `LAYERLOOM_UPDATE_DOCS=1`). */
   readonly written: boolean;
@@ -17,6 +17,9 @@ export interface DocTableCheck {
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Characters as a Markdown formatter counts them (code points, not UTF-16 units). */
+const width = (text: string) => [...text].length;
 
 /**
  * A Markdown table with the padding a formatter adds taken out: every cell trimmed, every
@@ -38,18 +41,22 @@ const normaliseTable = (table: string) =>
     .join('\n');
 
 /**
- * Formats rows as a Markdown table, columns in the order of the first row's keys.
+ * Formats rows as a Markdown table, columns in the order of the first row's keys, each column
+ * padded to its widest cell — the layout a Markdown formatter (Biome) gives it, so that a doc
+ * holding the table passes the formatter's check.
  *
  * @param rows - the rows (at least one).
  */
 export function formatDocTable(rows: readonly DocTableRow[]): string {
   const columns = Object.keys(rows[0] ?? {});
-  const line = (values: readonly string[]) => `| ${values.map(cell).join(' | ')} |`;
-  return [
-    line(columns),
-    line(columns.map(() => '---')),
-    ...rows.map((row) => line(columns.map((column) => row[column] ?? ''))),
-  ].join('\n');
+  const body = rows.map((row) => columns.map((column) => cell(row[column] ?? '')));
+  const header = columns.map(cell);
+  const widths = columns.map((_, index) =>
+    Math.max(3, ...[header, ...body].map((values) => width(values[index]!))),
+  );
+  const line = (values: readonly string[]) =>
+    `| ${values.map((value, index) => value + ' '.repeat(widths[index]! - width(value))).join(' | ')} |`;
+  return [line(header), line(widths.map((size) => '-'.repeat(size))), ...body.map(line)].join('\n');
 }
 
 /**
