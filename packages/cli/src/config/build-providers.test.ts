@@ -49,3 +49,68 @@ describe('buildProviders: comfyui authEnv', () => {
     }
   });
 });
+
+describe('buildProviders: hosted services', () => {
+  const generate = (provider: { generate: (request: never) => Promise<unknown> }) =>
+    provider
+      .generate({
+        prompt: 'a fox',
+        width: 1024,
+        height: 1024,
+        signal: AbortSignal.timeout(10_000),
+      } as never)
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+
+  it('names every variable it looked in when the key is missing, and never a value', () => {
+    const config = validateConfig({
+      providers: {
+        S: { type: 'stability', model: 'sd3.5-large' },
+        G: { type: 'google', model: 'gemini-2.5-flash-image' },
+        K: { type: 'google', model: 'gemini-2.5-flash-image', apiKeyEnv: 'MY_GEMINI' },
+      },
+    });
+    expect(() => buildProviders(config, ['S'], {})).toThrow(
+      'Expected the environment variable STABILITY_API_KEY to hold the Stability AI API key for alias "S", got nothing',
+    );
+    expect(() => buildProviders(config, ['G'], { GEMINI_API_KEY: '' })).toThrow(
+      'Expected the environment variable GOOGLE_API_KEY or GEMINI_API_KEY to hold the Google Gemini API key for alias "G", got nothing',
+    );
+    expect(() => buildProviders(config, ['K'], { GOOGLE_API_KEY: 'unused' })).toThrow(
+      'Expected the environment variable MY_GEMINI',
+    );
+  });
+
+  it('builds each service from its type, model and key, and sends the key only as its header', async () => {
+    const server = await createTestServer([]);
+    try {
+      const { providers } = buildProviders(
+        validateConfig({
+          providers: {
+            S: { type: 'stability', model: 'sd3.5-large', baseURL: server.url },
+            CUT: { type: 'stability', model: 'remove-background', baseURL: server.url },
+            G: { type: 'google', model: 'gemini-2.5-flash-image', baseURL: server.url },
+          },
+        }),
+        ['S', 'CUT', 'G'],
+        { STABILITY_API_KEY: 'sk-stability-secret', GEMINI_API_KEY: 'gm-secret' },
+      );
+      expect(providers.S).toMatchObject({ id: 'stability', modelId: 'sd3.5-large' });
+      expect(providers.CUT!.capabilities.imageInput).toBe(true);
+      expect(providers.G).toMatchObject({ id: 'google', modelId: 'gemini-2.5-flash-image' });
+      // The server knows no route: each call fails after its request reached it.
+      const errors = [await generate(providers.S!), await generate(providers.G!)];
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(ProviderError);
+        expect(String((error as Error).message)).not.toMatch(/sk-stability-secret|gm-secret/);
+      }
+      const [stabilityCall, googleCall] = server.requests;
+      expect(stabilityCall!.headers.authorization).toBe('Bearer sk-stability-secret');
+      expect(googleCall!.headers['x-goog-api-key']).toBe('gm-secret');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import {
   createComfyUI,
 } from '@layerloom/provider-sd';
 import { isProviderObject } from './config-schema.js';
+import { hostedServices } from './hosted-services.js';
 import type { LayerloomConfig, ProviderConfig } from './layerloom-config.js';
 
 /** The providers for a render and how they were chosen. */
@@ -80,6 +81,28 @@ function build(
         described.model as OpenAIImageModelId,
         described.options as OpenAIImageOptions | undefined,
       );
+    }
+    case 'stability':
+    case 'google': {
+      const service = hostedServices[described.type];
+      const variables =
+        described.apiKeyEnv === undefined ? service.keyVariables : [described.apiKeyEnv];
+      const apiKey = variables
+        .map((name) => env[name])
+        .find((value) => value !== undefined && value !== '');
+      if (apiKey === undefined) {
+        throw ValidationError.field(
+          ['providers', alias],
+          `Expected the environment variable ${variables.join(' or ')} to hold the ${service.label} API key for alias "${alias}", got nothing`,
+          'config',
+        );
+      }
+      return service.build({
+        apiKey,
+        baseURL: described.baseURL,
+        model: described.model,
+        options: described.options,
+      });
     }
     case 'a1111':
       return createA1111({

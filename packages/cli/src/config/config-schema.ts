@@ -1,5 +1,6 @@
 import { expected, nameSchema } from '@layerloom/core';
 import { z } from 'zod';
+import { hostedServiceTypes } from './hosted-services.js';
 
 const positiveInteger = z
   .number(expected('a positive integer'))
@@ -65,6 +66,15 @@ export const providerDescriptionSchema = z.discriminatedUnion(
       apiKeyEnv: environmentVariable.optional(),
       options: options.optional(),
     }),
+    ...hostedServiceTypes.map((type) =>
+      z.strictObject({
+        type: z.literal(type),
+        model: z.string(expected('a model id')).min(1, expected('a model id')),
+        baseURL: url('apiKeyEnv', 'the API key').optional(),
+        apiKeyEnv: environmentVariable.optional(),
+        options: options.optional(),
+      }),
+    ),
     z.strictObject({
       type: z.literal('a1111'),
       baseURL: url('authEnv', '"user:password"'),
@@ -85,7 +95,7 @@ export const providerDescriptionSchema = z.discriminatedUnion(
     }),
   ],
   expected(
-    'a provider: `{ type: "preview" | "openai" | "a1111" | "comfyui", … }` or a Provider object (with `generate` and `capabilities`)',
+    `a provider: \`{ type: "preview" | "openai" | ${hostedServiceTypes.map((type) => `"${type}"`).join(' | ')} | "a1111" | "comfyui", … }\` or a Provider object (with \`generate\` and \`capabilities\`)`,
   ),
 );
 

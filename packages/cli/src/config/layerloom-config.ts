@@ -1,4 +1,5 @@
 import type { Provider } from '@layerloom/core';
+import type { HostedServiceType } from './hosted-services.js';
 
 /** Limits for one provider alias. */
 export interface AliasLimits {
@@ -33,6 +34,28 @@ export interface OpenAIProviderConfig {
   /** Environment variable holding the key. @default 'OPENAI_API_KEY' */
   readonly apiKeyEnv?: string;
   /** Defaults of the model (e.g. `{ quality: 'high' }`; see the provider docs). */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A model of a hosted service: Stability AI (`stability`) or Google's Gemini API (`google`).
+ * The key comes from the environment, never from the config.
+ */
+export interface HostedServiceConfig {
+  readonly type: HostedServiceType;
+  /**
+   * Model id, e.g. `sd3.5-large` or `remove-background` (Stability), `gemini-2.5-flash-image`
+   * or `imagen-4.0-generate-001` (Google).
+   */
+  readonly model: string;
+  /** API base URL, without credentials. @default the service's */
+  readonly baseURL?: string;
+  /**
+   * Environment variable holding the key. @default `STABILITY_API_KEY`; `GOOGLE_API_KEY`,
+   * else `GEMINI_API_KEY`
+   */
+  readonly apiKeyEnv?: string;
+  /** Defaults of the model (see the provider's docs). */
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
@@ -74,6 +97,7 @@ export interface ComfyUIProviderConfig {
 export type ProviderConfig =
   | PreviewProviderConfig
   | OpenAIProviderConfig
+  | HostedServiceConfig
   | A1111ProviderConfig
   | ComfyUIProviderConfig
   | Provider;
