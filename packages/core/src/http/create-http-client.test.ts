@@ -123,6 +123,29 @@ describe('createHttpClient', () => {
     expect(fromDate).toBeLessThanOrEqual(30_000);
   });
 
+  it('takes the retry delay from describeError when no retry header is sent', async () => {
+    server.use(
+      http.get(
+        '*/v1/reset',
+        () => new HttpResponse(null, { status: 429, headers: { 'ratelimit-reset': '3' } }),
+      ),
+      http.get(
+        '*/v1/both',
+        () =>
+          new HttpResponse(null, {
+            status: 429,
+            headers: { 'ratelimit-reset': '3', 'retry-after': '1' },
+          }),
+      ),
+    );
+    const describeError = (response: { headers: Readonly<Record<string, string>> }) => ({
+      retryAfterMs: Number(response.headers['ratelimit-reset']) * 1000,
+    });
+    const own = client({ describeError });
+    expect((await caught(own.request({ path: '/reset' }))).retryAfterMs).toBe(3000);
+    expect((await caught(own.request({ path: '/both' }))).retryAfterMs).toBe(1000);
+  });
+
   it('lets x-should-retry override the status', async () => {
     server.use(
       http.get(

@@ -61,6 +61,11 @@ export interface HttpErrorDescription {
   readonly code?: string;
   /** Overrides the status-based retry decision. */
   readonly retryable?: boolean;
+  /**
+   * The delay before a retry, in milliseconds, read from the provider's own headers (e.g. a
+   * rate-limit reset) when `retry-after-ms` and `Retry-After` are absent, which win.
+   */
+  readonly retryAfterMs?: number;
 }
 
 /** A request body: JSON (any plain value), multipart form data, raw bytes or text. */
@@ -415,7 +420,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const description = describeError(response);
     const shouldRetry = parseShouldRetry(response.headers);
     const retryable = description.retryable ?? shouldRetry ?? isRetryableStatus(response.status);
-    const retryAfterMs = parseRetryAfter(response.headers);
+    const retryAfterMs = parseRetryAfter(response.headers) ?? description.retryAfterMs;
     const reason = description.message === undefined ? '' : `: ${description.message}`;
     return new ProviderError(redact(`${what} failed with HTTP ${response.status}${reason}`), {
       provider,
