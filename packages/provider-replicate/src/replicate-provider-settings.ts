@@ -1,4 +1,4 @@
-import { expected, integerRangeSchema } from '@layerloom/core';
+import { expected } from '@layerloom/core';
 import { type ImageDownloadOptions, imageDownloadOptionsSchema } from '@layerloom/core/http';
 import { z } from 'zod';
 import type { ReplicateImagePrices } from './replicate-image-prices.js';
@@ -87,6 +87,8 @@ const positiveInteger = (unit: string) =>
     .positive(expected(`a positive integer number of ${unit}`))
     .optional();
 
+const waitPhrase = 'an integer from 1 to 60, or false';
+
 /** Schema of {@link ReplicateProviderSettings}. */
 export const replicateProviderSettingsSchema = z.strictObject({
   apiKey: z
@@ -105,9 +107,10 @@ export const replicateProviderSettingsSchema = z.strictObject({
   headersTimeoutMs: positiveMilliseconds,
   bodyTimeoutMs: positiveMilliseconds,
   waitSeconds: z
-    .union(
-      [integerRangeSchema(1, 60), z.literal(false)],
-      expected('an integer from 1 to 60, or false'),
+    .union([z.number(), z.literal(false)], expected(waitPhrase))
+    .refine(
+      (value) => value === false || (Number.isInteger(value) && value >= 1 && value <= 60),
+      expected(waitPhrase),
     )
     .optional(),
   pollIntervalMs: positiveMilliseconds,
