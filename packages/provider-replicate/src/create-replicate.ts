@@ -91,7 +91,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Repli
       baseURL: parsed.baseURL ?? defaultReplicateBaseURL,
       headers: { authorization: `Bearer ${apiKey}`, ...extra },
       secrets: [apiKey],
-      describeError: describeReplicateError,
+      describeError: (response) => describeReplicateError(response, [apiKey]),
       timeoutMs: parsed.timeoutMs ?? 120_000,
       headersTimeoutMs: parsed.headersTimeoutMs ?? 90_000,
       bodyTimeoutMs: parsed.bodyTimeoutMs ?? 60_000,

@@ -3,6 +3,7 @@ import {
   type HttpErrorDescription,
   type HttpResponse,
   maxRetryAfterMs,
+  redactSecrets,
 } from '@layerloom/core/http';
 
 /**
@@ -73,13 +74,20 @@ const invalidVersion = /invalid version|version .*(?:does not exist|not found)|n
 /**
  * Reads a Replicate error response for core's HTTP client: `{ detail }` or the problem details
  * `{ title, detail, status }`, a stable code by status (402 quota, 404 and 422 "invalid version"
- * model not found), and the delay from `ratelimit-reset` when no `Retry-After` is sent.
+ * model not found), and the delay from `ratelimit-reset` when no `Retry-After` is sent. The
+ * `title` becomes the error's `providerCode`, with the secrets redacted from it (core redacts
+ * the message only).
  *
  * @param response - the buffered error response.
+ * @param secrets - values to redact from the `title`.
  */
-export function describeReplicateError(response: HttpResponse): HttpErrorDescription {
+export function describeReplicateError(
+  response: HttpResponse,
+  secrets: readonly string[] = [],
+): HttpErrorDescription {
   const found = describeJsonError(response, (body) => {
-    const title = text(body.title);
+    const raw = text(body.title);
+    const title = raw === undefined ? undefined : redactSecrets(raw, secrets).slice(0, 100);
     const detail =
       text(body.detail) ?? (body.detail === undefined ? undefined : JSON.stringify(body.detail));
     const message =
