@@ -43,6 +43,24 @@ describe('syncDocTable', () => {
     expect(await readFile(doc, 'utf8')).toContain('\n\nafter\n');
   });
 
+  it('finds a table a formatter aligned up to date', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'layerloom-doc-'));
+    const doc = join(directory, 'provider.md');
+    const aligned = [
+      '| fault                   | outcome                         |',
+      '| ----------------------- | ------------------------------- |',
+      '| 429 with Retry-After: 2 | retried after 2 s, then painted |',
+      '| a \\| in text            | escaped                         |',
+    ].join('\n');
+    await writeFile(doc, `<!-- t:begin -->\n${aligned}\n<!-- t:end -->\n`);
+    expect((await syncDocTable(doc, 't', rows)).upToDate).toBe(true);
+    await writeFile(
+      doc,
+      `<!-- t:begin -->\n${aligned.replace('escaped', 'kept')}\n<!-- t:end -->\n`,
+    );
+    expect((await syncDocTable(doc, 't', rows)).upToDate).toBe(false);
+  });
+
   it('names the missing markers', async () => {
     directory = await mkdtemp(join(tmpdir(), 'layerloom-doc-'));
     const doc = join(directory, 'provider.md');

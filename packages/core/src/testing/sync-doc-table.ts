@@ -34,10 +34,27 @@ export function formatDocTable(rows: readonly DocTableRow[]): string {
 }
 
 /**
+ * A Markdown table without its alignment: no padding around cells, separator dashes shortened,
+ * so that a table a formatter aligned (Biome pads every column) compares equal to the same table
+ * unaligned.
+ */
+const withoutAlignment = (table: string) =>
+  table
+    .split('\n')
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\s*\|\s*/g, '|')
+        .replace(/-{3,}/g, '---'),
+    )
+    .join('\n');
+
+/**
  * Keeps a table in a Markdown doc equal to what a test produced: the doc holds it between
  * `<!-- NAME:begin -->` and `<!-- NAME:end -->`. With `LAYERLOOM_UPDATE_DOCS=1` in the
  * environment the doc is rewritten; otherwise the test asserts `upToDate`. Use it for tables
- * that must say what the code does, such as an adapter's fault matrix.
+ * that must say what the code does, such as an adapter's fault matrix. The comparison ignores
+ * the columns' alignment, so the doc may be run through a formatter after it is written.
  *
  * @param docPath - the Markdown file.
  * @param name - the markers' name, e.g. `fault-matrix`.
@@ -64,7 +81,7 @@ export async function syncDocTable(
   }
   const expected = formatDocTable(rows);
   const actual = text.slice(from + begin.length, to).trim();
-  const upToDate = actual === expected;
+  const upToDate = withoutAlignment(actual) === withoutAlignment(expected);
   const write = !upToDate && process.env.LAYERLOOM_UPDATE_DOCS === '1';
   if (write) {
     await writeFile(
