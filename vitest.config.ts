@@ -24,6 +24,10 @@ export const sourceAliases = [
     find: /^@layerloom\/provider-openai$/,
     replacement: source('./packages/provider-openai/src/index.ts'),
   },
+  {
+    find: /^@layerloom\/provider-replicate$/,
+    replacement: source('./packages/provider-replicate/src/index.ts'),
+  },
   { find: /^@layerloom\/provider-sd$/, replacement: source('./packages/provider-sd/src/index.ts') },
   {
     find: /^@layerloom\/provider-stability$/,

@@ -145,6 +145,29 @@ describe('createHttpClient', () => {
     ).toBeUndefined();
   });
 
+  it('takes the retry delay from describeError when no retry header is sent', async () => {
+    server.use(
+      http.get(
+        '*/v1/reset',
+        () => new HttpResponse(null, { status: 429, headers: { 'ratelimit-reset': '3' } }),
+      ),
+      http.get(
+        '*/v1/both',
+        () =>
+          new HttpResponse(null, {
+            status: 429,
+            headers: { 'ratelimit-reset': '3', 'retry-after': '1' },
+          }),
+      ),
+    );
+    const describeError = (response: { headers: Readonly<Record<string, string>> }) => ({
+      retryAfterMs: Number(response.headers['ratelimit-reset']) * 1000,
+    });
+    const own = client({ describeError });
+    expect((await caught(own.request({ path: '/reset' }))).retryAfterMs).toBe(3000);
+    expect((await caught(own.request({ path: '/both' }))).retryAfterMs).toBe(1000);
+  });
+
   it('lets x-should-retry override the status', async () => {
     server.use(
       http.get(
@@ -190,6 +213,20 @@ describe('createHttpClient', () => {
     expect(error.message).toContain('[redacted]');
     expect(JSON.stringify(error)).not.toContain(apiKey);
     expect(String(error)).not.toContain(apiKey);
+  });
+
+  it('never shows the key in the provider code either, when a server echoes it there', async () => {
+    server.use(
+      http.get('*/v1/echo-code', ({ request }) =>
+        HttpResponse.json(
+          { error: { message: 'no', code: `bad_key ${request.headers.get('authorization')}` } },
+          { status: 401 },
+        ),
+      ),
+    );
+    const error = await caught(client().request({ path: '/echo-code' }));
+    expect(error.providerCode).toContain('[redacted]');
+    expect(JSON.stringify(error)).not.toContain(apiKey);
   });
 
   it('maps a refused connection to a retryable connection error naming the origin', async () => {

@@ -398,7 +398,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       code: description.code ?? 'provider_error',
       ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      ...(description.providerCode === undefined ? {} : { providerCode: description.providerCode }),
+      ...(description.providerCode === undefined
+        ? {}
+        : { providerCode: redact(description.providerCode) }),
     });
   };
 

@@ -9,9 +9,10 @@ export interface HttpErrorDescription {
   /** Overrides the status-based retry decision. */
   readonly retryable?: boolean;
   /**
-   * The delay the server asked for in its body (e.g. Google's `google.rpc.RetryInfo`), in
-   * milliseconds. Used when the headers (`retry-after-ms`, `Retry-After`) give none; ignored
-   * when negative, not finite or over `maxRetryAfterMs`.
+   * The delay the server asked for in its body or its own headers (Google's
+   * `google.rpc.RetryInfo`, Replicate's `ratelimit-reset`), in milliseconds. Used when the
+   * standard headers (`retry-after-ms`, `Retry-After`) give none; ignored when negative, not
+   * finite or over `maxRetryAfterMs`.
    */
   readonly retryAfterMs?: number;
 }

@@ -1,0 +1,140 @@
+import { expected } from '@layerloom/core';
+import { type ImageDownloadOptions, imageDownloadOptionsSchema } from '@layerloom/core/http';
+import { z } from 'zod';
+import type { ReplicateImagePrices } from './replicate-image-prices.js';
+
+/** Settings of `createReplicate`. Every setting is optional. */
+export interface ReplicateProviderSettings {
+  /**
+   * Replicate API token, sent as `Authorization: Bearer …` and never shown in an error, warning
+   * or event. Read when the first request is sent, so an instance can be created (and plans
+   * estimated) without one. @default process.env.REPLICATE_API_TOKEN
+   */
+  readonly apiKey?: string;
+  /** API base URL, e.g. a proxy. @default 'https://api.replicate.com/v1' */
+  readonly baseURL?: string;
+  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Limit for one API request, in milliseconds (not the whole prediction). @default 120_000 */
+  readonly timeoutMs?: number;
+  /** Limit for opening a connection, in milliseconds. @default 10_000 */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Limit for the response headers to arrive, in milliseconds. Keep it above `waitSeconds`: a
+   * create call with `Prefer: wait` answers only when the prediction is done or the wait is
+   * over. @default 90_000
+   */
+  readonly headersTimeoutMs?: number;
+  /** Limit for silence while a body arrives, in milliseconds. @default 60_000 */
+  readonly bodyTimeoutMs?: number;
+  /**
+   * How long the create call asks Replicate to hold the answer until the prediction is done
+   * (`Prefer: wait=N`), 1–60 seconds; `false` creates without waiting and polls at once.
+   * @default 60
+   */
+  readonly waitSeconds?: number | false;
+  /** Pause between two polls of an unfinished prediction, in milliseconds. @default 1_000 */
+  readonly pollIntervalMs?: number;
+  /**
+   * Limit for a whole prediction, in milliseconds: sent as the `Cancel-After` deadline (so
+   * Replicate stops it even if this process is gone), and the adapter cancels it and fails with
+   * a retryable `provider_timeout` when it is still running then. @default 900_000
+   */
+  readonly predictionTimeoutMs?: number;
+  /** Largest image accepted, in bytes (downloads and data URIs). @default 64 MiB */
+  readonly maxImageBytes?: number;
+  /**
+   * Most pixels (`width * height`) an output image's header may declare: a small file can
+   * claim a huge size and exhaust memory when decoded. @default 50_000_000
+   */
+  readonly maxImagePixels?: number;
+  /**
+   * Your prices by model: each entry replaces that model's entry of
+   * `defaultReplicateImagePrices` (or adds a model it lacks); the others stay.
+   * @default defaultReplicateImagePrices
+   */
+  readonly prices?: ReplicateImagePrices;
+  /**
+   * How output URLs are downloaded.
+   * @default {} (https only, `replicate.delivery` and `*.replicate.delivery`, no private
+   *   addresses, 3 redirects, 60 s)
+   */
+  readonly imageDownload?: ImageDownloadOptions;
+}
+
+const positiveMilliseconds = z
+  .number(expected('a positive number of milliseconds'))
+  .positive(expected('a positive number of milliseconds'))
+  .optional();
+
+const isHttpUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+const dollars = z
+  .number(expected('a price in US dollars'))
+  .nonnegative(expected('a price in US dollars'));
+
+const positiveInteger = (unit: string) =>
+  z
+    .number(expected(`a positive integer number of ${unit}`))
+    .int(expected(`a positive integer number of ${unit}`))
+    .positive(expected(`a positive integer number of ${unit}`))
+    .optional();
+
+const waitPhrase = 'an integer from 1 to 60, or false';
+
+/** Schema of {@link ReplicateProviderSettings}. */
+export const replicateProviderSettingsSchema = z.strictObject({
+  apiKey: z
+    .string(expected('a non-empty string'))
+    .min(1, expected('a non-empty string'))
+    .optional(),
+  baseURL: z
+    .string(expected('an absolute http(s) URL'))
+    .refine(isHttpUrl, expected('an absolute http(s) URL'))
+    .optional(),
+  headers: z
+    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
+    .optional(),
+  timeoutMs: positiveMilliseconds,
+  connectTimeoutMs: positiveMilliseconds,
+  headersTimeoutMs: positiveMilliseconds,
+  bodyTimeoutMs: positiveMilliseconds,
+  waitSeconds: z
+    .union([z.number(), z.literal(false)], expected(waitPhrase))
+    .refine(
+      (value) => value === false || (Number.isInteger(value) && value >= 1 && value <= 60),
+      expected(waitPhrase),
+    )
+    .optional(),
+  pollIntervalMs: positiveMilliseconds,
+  predictionTimeoutMs: z
+    .number(expected('a number of milliseconds from 1000 to 86400000'))
+    .min(1000, expected('a number of milliseconds from 1000 to 86400000'))
+    .max(86_400_000, expected('a number of milliseconds from 1000 to 86400000'))
+    .optional(),
+  maxImageBytes: positiveInteger('bytes'),
+  maxImagePixels: positiveInteger('pixels'),
+  prices: z
+    .record(
+      z.string(),
+      z.union(
+        [
+          z.strictObject({ perImage: dollars }),
+          z.strictObject({
+            perSecond: dollars,
+            estimatedSeconds: z.number().positive().optional(),
+          }),
+        ],
+        expected('`{ perImage }` or `{ perSecond, estimatedSeconds? }` in US dollars'),
+      ),
+    )
+    .optional(),
+  imageDownload: imageDownloadOptionsSchema.optional(),
+});
