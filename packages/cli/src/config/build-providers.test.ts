@@ -92,23 +92,35 @@ describe('buildProviders: hosted services', () => {
             S: { type: 'stability', model: 'sd3.5-large', baseURL: server.url },
             CUT: { type: 'stability', model: 'remove-background', baseURL: server.url },
             G: { type: 'google', model: 'gemini-2.5-flash-image', baseURL: server.url },
+            R: { type: 'replicate', model: 'black-forest-labs/flux-schnell', baseURL: server.url },
           },
         }),
-        ['S', 'CUT', 'G'],
-        { STABILITY_API_KEY: 'sk-stability-secret', GEMINI_API_KEY: 'gm-secret' },
+        ['S', 'CUT', 'G', 'R'],
+        {
+          STABILITY_API_KEY: 'sk-stability-secret',
+          GEMINI_API_KEY: 'gm-secret',
+          REPLICATE_API_TOKEN: 'r8-secret',
+        },
       );
       expect(providers.S).toMatchObject({ id: 'stability', modelId: 'sd3.5-large' });
       expect(providers.CUT!.capabilities.imageInput).toBe(true);
       expect(providers.G).toMatchObject({ id: 'google', modelId: 'gemini-2.5-flash-image' });
       // The server knows no route: each call fails after its request reached it.
-      const errors = [await generate(providers.S!), await generate(providers.G!)];
+      const errors = [
+        await generate(providers.S!),
+        await generate(providers.G!),
+        await generate(providers.R!),
+      ];
       for (const error of errors) {
         expect(error).toBeInstanceOf(ProviderError);
-        expect(String((error as Error).message)).not.toMatch(/sk-stability-secret|gm-secret/);
+        expect(String((error as Error).message)).not.toMatch(
+          /sk-stability-secret|gm-secret|r8-secret/,
+        );
       }
-      const [stabilityCall, googleCall] = server.requests;
+      const [stabilityCall, googleCall, replicateCall] = server.requests;
       expect(stabilityCall!.headers.authorization).toBe('Bearer sk-stability-secret');
       expect(googleCall!.headers['x-goog-api-key']).toBe('gm-secret');
+      expect(replicateCall!.headers.authorization).toBe('Bearer r8-secret');
     } finally {
       await server.close();
     }

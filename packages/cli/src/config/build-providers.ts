@@ -83,7 +83,8 @@ function build(
       );
     }
     case 'stability':
-    case 'google': {
+    case 'google':
+    case 'replicate': {
       const service = hostedServices[described.type];
       const variables =
         described.apiKeyEnv === undefined ? service.keyVariables : [described.apiKeyEnv];

@@ -5,6 +5,11 @@ import {
   type GoogleImageOptions,
 } from '@layerloom/provider-google';
 import {
+  createReplicate,
+  type ReplicateImageModelId,
+  type ReplicateImageOptions,
+} from '@layerloom/provider-replicate';
+import {
   createStability,
   type StabilityImageModelId,
   type StabilityImageOptions,
@@ -12,7 +17,7 @@ import {
 } from '@layerloom/provider-stability';
 
 /** The hosted image services a config can name by `type`, with a model and an API key. */
-export const hostedServiceTypes = ['stability', 'google'] as const;
+export const hostedServiceTypes = ['stability', 'google', 'replicate'] as const;
 
 /** One of {@link hostedServiceTypes}. */
 export type HostedServiceType = (typeof hostedServiceTypes)[number];
@@ -60,6 +65,16 @@ export const hostedServices: Readonly<Record<HostedServiceType, HostedService>> 
       createGoogle({ apiKey, ...baseURLOf(baseURL) }).image(
         model as GoogleImageModelId,
         options as GoogleImageOptions | undefined,
+      ),
+  },
+  replicate: {
+    label: 'Replicate',
+    keyVariables: ['REPLICATE_API_TOKEN'],
+    exampleModel: 'black-forest-labs/flux-schnell',
+    build: ({ apiKey, baseURL, model, options }) =>
+      createReplicate({ apiKey, ...baseURLOf(baseURL) }).image(
+        model as ReplicateImageModelId,
+        options as ReplicateImageOptions | undefined,
       ),
   },
 };
