@@ -23,6 +23,11 @@ export {
   encodeBase64,
   isBase64,
 } from './encode-base64.js';
+export {
+  type HttpTimeoutSettings,
+  httpTimeoutSettingsShape,
+  httpTimeoutsOf,
+} from './http-timeout-settings.js';
 export { type ImageDownloadOptions, imageDownloadOptionsSchema } from './image-download-options.js';
 export { isPrivateAddress, normalizeAddress } from './is-private-address.js';
 export { isRetryableStatus } from './is-retryable-status.js';
