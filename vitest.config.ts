@@ -17,6 +17,10 @@ export const sourceAliases = [
   { find: /^@layerloom\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@layerloom\/compositor$/, replacement: source('./packages/compositor/src/index.ts') },
   {
+    find: /^@layerloom\/provider-fal$/,
+    replacement: source('./packages/provider-fal/src/index.ts'),
+  },
+  {
     find: /^@layerloom\/provider-google$/,
     replacement: source('./packages/provider-google/src/index.ts'),
   },

@@ -1,0 +1,109 @@
+import { expected } from '@layerloom/core';
+import {
+  type HttpTimeoutSettings,
+  httpTimeoutSettingsShape,
+  type ImageDownloadOptions,
+  imageDownloadOptionsSchema,
+} from '@layerloom/core/http';
+import { z } from 'zod';
+import type { FalImagePrices } from './fal-image-prices.js';
+
+/**
+ * Settings of `createFal`. Every setting is optional. The HTTP limits (`timeoutMs` for one
+ * call — a submit, a status poll, a result, a sync run —, `connectTimeoutMs`,
+ * `headersTimeoutMs`, keep it above the slowest generation with `mode: 'sync'`, and
+ * `bodyTimeoutMs`) are core's {@link HttpTimeoutSettings}.
+ */
+export interface FalProviderSettings extends HttpTimeoutSettings {
+  /**
+   * fal API key, sent as `Authorization: Key …` and never shown in an error, warning, event or
+   * `providerMetadata`. Read when the first request is sent, so an instance can be created (and
+   * plans estimated) without one. @default process.env.FAL_KEY
+   */
+  readonly apiKey?: string;
+  /** Base URL of the queue API (submit, status, result, cancel). @default 'https://queue.fal.run' */
+  readonly baseURL?: string;
+  /** Base URL of the synchronous API, used with the option `mode: 'sync'`. @default 'https://fal.run' */
+  readonly syncBaseURL?: string;
+  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Wait between two status polls of a queued request, in milliseconds. @default 500 */
+  readonly pollIntervalMs?: number;
+  /**
+   * Longest a queued request may take from submit to result, in milliseconds. When it passes,
+   * the request is cancelled and the call fails with a retryable `provider_timeout`.
+   * @default 600_000
+   */
+  readonly queueTimeoutMs?: number;
+  /** Largest image accepted, in bytes. @default 64 MiB */
+  readonly maxImageBytes?: number;
+  /**
+   * Largest image accepted, in pixels, as declared by the image header (guards against
+   * decompression bombs). @default 50_000_000
+   */
+  readonly maxImagePixels?: number;
+  /**
+   * Prices by model id, replacing entries of `defaultFalImagePrices` model by model (add prices
+   * for models the table lacks, or update them). @default defaultFalImagePrices
+   */
+  readonly prices?: FalImagePrices;
+  /**
+   * How the output image URLs are downloaded. @default {} (https only, fal's media hosts
+   * `defaultFalImageHosts`, no private addresses, 3 redirects, 60 s)
+   */
+  readonly imageDownload?: ImageDownloadOptions;
+}
+
+const positiveInteger = (unit: string) =>
+  z
+    .number(expected(`a positive integer number of ${unit}`))
+    .int(expected(`a positive integer number of ${unit}`))
+    .positive(expected(`a positive integer number of ${unit}`))
+    .optional();
+
+const isHttpUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+const httpUrl = z
+  .string(expected('an absolute http(s) URL'))
+  .refine(isHttpUrl, expected('an absolute http(s) URL'))
+  .optional();
+
+const dollars = z
+  .number(expected('a price in US dollars'))
+  .nonnegative(expected('a price in US dollars'));
+
+/** Schema of {@link FalProviderSettings}. */
+export const falProviderSettingsSchema = z.strictObject({
+  apiKey: z
+    .string(expected('a non-empty string'))
+    .min(1, expected('a non-empty string'))
+    .optional(),
+  baseURL: httpUrl,
+  syncBaseURL: httpUrl,
+  headers: z
+    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
+    .optional(),
+  ...httpTimeoutSettingsShape,
+  pollIntervalMs: httpTimeoutSettingsShape.timeoutMs,
+  queueTimeoutMs: httpTimeoutSettingsShape.timeoutMs,
+  maxImageBytes: positiveInteger('bytes'),
+  maxImagePixels: positiveInteger('pixels'),
+  prices: z
+    .record(
+      z.string(),
+      z.strictObject({
+        perMegapixel: dollars.optional(),
+        perImage: dollars.optional(),
+        perImageByStyle: z.record(z.string(), dollars).optional(),
+      }),
+    )
+    .optional(),
+  imageDownload: imageDownloadOptionsSchema.optional(),
+});
