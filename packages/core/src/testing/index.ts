@@ -20,6 +20,7 @@ export {
   type TestServer,
   type TestServerOptions,
 } from './create-test-server.js';
+export { emittedText } from './emitted-text.js';
 export {
   type DocTableCheck,
   type DocTableRow,
