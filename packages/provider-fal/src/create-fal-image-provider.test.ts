@@ -118,6 +118,8 @@ describe('queue mode (FLUX [dev])', () => {
       'fal-ai/flux/dev/image-to-image has no negative prompt; "fog" was not sent.',
     ]);
     expect(result.providerMetadata).toMatchObject({ endpoint: 'fal-ai/flux/dev/image-to-image' });
+    // Priced as the endpoint it went to: $0.03 per megapixel.
+    expect(result.costUsd).toBe(0.03);
   });
 
   it('FLUX LoRA: sends the LoRAs, and a mask to the inpainting endpoint', async () => {

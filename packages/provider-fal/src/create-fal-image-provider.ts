@@ -108,7 +108,7 @@ export function createFalImageProvider(
     estimateCostUsd(request: PlannedImageRequest): number | undefined {
       try {
         const mapped = mapImageRequest(modelId, spec, request, optionsFor(request));
-        return calculateFalCost(context.prices[modelId] ?? context.prices[mapped.endpoint], {
+        return calculateFalCost(context.prices[mapped.endpoint] ?? context.prices[modelId], {
           ...mapped.size,
           style: mapped.style,
         });
@@ -181,7 +181,7 @@ export function createFalImageProvider(
       );
       const { image, inspection } = verifyFalImage(bytes, context.maxImagePixels, responseContext);
       // fal bills the size it painted, which its answer declares (the bytes say it otherwise).
-      const costUsd = calculateFalCost(context.prices[modelId] ?? context.prices[mapped.endpoint], {
+      const costUsd = calculateFalCost(context.prices[mapped.endpoint] ?? context.prices[modelId], {
         width: (read.metadata.declaredWidth as number | undefined) ?? inspection.width!,
         height: (read.metadata.declaredHeight as number | undefined) ?? inspection.height!,
         style: mapped.style,
