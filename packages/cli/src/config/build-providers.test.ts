@@ -93,10 +93,12 @@ describe('buildProviders: hosted services', () => {
             CUT: { type: 'stability', model: 'remove-background', baseURL: server.url },
             G: { type: 'google', model: 'gemini-2.5-flash-image', baseURL: server.url },
             R: { type: 'replicate', model: 'black-forest-labs/flux-schnell', baseURL: server.url },
+            F: { type: 'fal', model: 'fal-ai/flux/dev', baseURL: server.url },
           },
         }),
-        ['S', 'CUT', 'G', 'R'],
+        ['S', 'CUT', 'G', 'R', 'F'],
         {
+          FAL_KEY: 'fal-id:fal-secret',
           STABILITY_API_KEY: 'sk-stability-secret',
           GEMINI_API_KEY: 'gm-secret',
           REPLICATE_API_TOKEN: 'r8-secret',
@@ -110,6 +112,7 @@ describe('buildProviders: hosted services', () => {
         await generate(providers.S!),
         await generate(providers.G!),
         await generate(providers.R!),
+        await generate(providers.F!),
       ];
       for (const error of errors) {
         expect(error).toBeInstanceOf(ProviderError);
@@ -117,10 +120,11 @@ describe('buildProviders: hosted services', () => {
           /sk-stability-secret|gm-secret|r8-secret/,
         );
       }
-      const [stabilityCall, googleCall, replicateCall] = server.requests;
+      const [stabilityCall, googleCall, replicateCall, falCall] = server.requests;
       expect(stabilityCall!.headers.authorization).toBe('Bearer sk-stability-secret');
       expect(googleCall!.headers['x-goog-api-key']).toBe('gm-secret');
       expect(replicateCall!.headers.authorization).toBe('Bearer r8-secret');
+      expect(falCall!.headers.authorization).toBe('Key fal-id:fal-secret');
     } finally {
       await server.close();
     }

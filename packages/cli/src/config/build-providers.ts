@@ -84,6 +84,7 @@ function build(
     }
     case 'stability':
     case 'google':
+    case 'fal':
     case 'replicate': {
       const service = hostedServices[described.type];
       const variables =

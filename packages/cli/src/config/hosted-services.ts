@@ -1,4 +1,5 @@
 import type { Provider } from '@layerloom/core';
+import { createFal, type FalImageModelId, type FalImageOptions } from '@layerloom/provider-fal';
 import {
   createGoogle,
   type GoogleImageModelId,
@@ -17,7 +18,7 @@ import {
 } from '@layerloom/provider-stability';
 
 /** The hosted image services a config can name by `type`, with a model and an API key. */
-export const hostedServiceTypes = ['stability', 'google', 'replicate'] as const;
+export const hostedServiceTypes = ['stability', 'google', 'fal', 'replicate'] as const;
 
 /** One of {@link hostedServiceTypes}. */
 export type HostedServiceType = (typeof hostedServiceTypes)[number];
@@ -65,6 +66,16 @@ export const hostedServices: Readonly<Record<HostedServiceType, HostedService>> 
       createGoogle({ apiKey, ...baseURLOf(baseURL) }).image(
         model as GoogleImageModelId,
         options as GoogleImageOptions | undefined,
+      ),
+  },
+  fal: {
+    label: 'fal',
+    keyVariables: ['FAL_KEY'],
+    exampleModel: 'fal-ai/flux/dev',
+    build: ({ apiKey, baseURL, model, options }) =>
+      createFal({ apiKey, ...baseURLOf(baseURL) }).image(
+        model as FalImageModelId,
+        options as FalImageOptions | undefined,
       ),
   },
   replicate: {

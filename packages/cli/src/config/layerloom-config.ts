@@ -38,23 +38,23 @@ export interface OpenAIProviderConfig {
 }
 
 /**
- * A model of a hosted service: Stability AI (`stability`), Google's Gemini API (`google`) or
- * Replicate (`replicate`).
+ * A model of a hosted service: Stability AI (`stability`), Google's Gemini API (`google`), fal
+ * (`fal`) or Replicate (`replicate`).
  * The key comes from the environment, never from the config.
  */
 export interface HostedServiceConfig {
   readonly type: HostedServiceType;
   /**
    * Model id, e.g. `sd3.5-large` or `remove-background` (Stability), `gemini-2.5-flash-image`
-   * or `imagen-4.0-generate-001` (Google), `black-forest-labs/flux-schnell` or a version id
-   * (Replicate).
+   * or `imagen-4.0-generate-001` (Google), `fal-ai/flux/dev` or any fal model id (fal),
+   * `black-forest-labs/flux-schnell` or a version id (Replicate).
    */
   readonly model: string;
   /** API base URL, without credentials. @default the service's */
   readonly baseURL?: string;
   /**
    * Environment variable holding the key. @default `STABILITY_API_KEY`; `GOOGLE_API_KEY`,
-   * else `GEMINI_API_KEY`; `REPLICATE_API_TOKEN`
+   * else `GEMINI_API_KEY`; `FAL_KEY`; `REPLICATE_API_TOKEN`
    */
   readonly apiKeyEnv?: string;
   /** Defaults of the model (see the provider's docs). */
