@@ -40,7 +40,12 @@ export {
 } from './paint-candidate.js';
 export { type PaintStepResult, paintStep, type StepRun } from './paint-step.js';
 export { layerRecordOf, type PaintedStep, stepWarningsOf } from './painted-step.js';
-export { compositeStepId, type PlanContext, planRender } from './plan-render.js';
+export {
+  checkProviderAliases,
+  compositeStepId,
+  type PlanContext,
+  planRender,
+} from './plan-render.js';
 export { createRenderEmitter } from './render-emitter.js';
 export { type RenderRun, resolveRenderRun } from './render-run.js';
 export { resolveRenderInput } from './resolve-render-input.js';
