@@ -160,6 +160,18 @@ describe('the commands the docs print (subprocesses, registry unreachable)', {
     expect(stdout.trim()).toBe('No packages with unreviewed install scripts.');
   });
 
+  it('`npm run docs` names the modules by package and warns about nothing', async () => {
+    const command = 'npm run docs';
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`${command}\` generates it`);
+    const { code, stdout, stderr } = await shell(command, root);
+    expect(code, stderr).toBe(0);
+    expect(`${stdout}${stderr}`).not.toMatch(/warning/i);
+    const index = readFileSync(join(root, 'docs', 'api', 'index.html'), 'utf8');
+    for (const name of ['core', 'core/http', 'core/pipeline', 'core/testing', 'compositor', 'cli'])
+      expect(index).toContain(`>@layerloom/${name}<`);
+    expect(index).not.toMatch(/>[a-z-]+\/src/);
+  });
+
   it('without Redis, the queue tests are skipped and say so, as the README tells', async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     expect(readme).toContain('The queue tests (`packages/queue-bullmq`) need Redis');

@@ -4,7 +4,7 @@
  * none of this: they use `createLoom` and the `Provider` contract from `@layerloom/core`.
  * See `docs/architecture.md` for how the stages fit together.
  *
- * @module
+ * @module \@layerloom/core/pipeline
  */
 export { cacheEntrySchema } from '../cache/cache-entry-schema.js';
 export { deriveRenderMethods } from '../loom/derive-render-methods.js';

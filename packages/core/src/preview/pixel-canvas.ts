@@ -198,7 +198,7 @@ export function wrapText(text: string, maxColumns: number, maxLines: number): st
     if (lines.length === maxLines) break;
     truncated ||= piece.columns > maxColumns;
     current = piece.columns > maxColumns ? cut(piece.text, maxColumns) : piece.text;
-    currentColumns = piece.columns > maxColumns ? maxColumns : piece.columns;
+    currentColumns = Math.min(piece.columns, maxColumns);
     used++;
   }
   if (current !== '' && lines.length < maxLines) lines.push(current);
