@@ -24,7 +24,10 @@ describe('examples/cli/sdk-quickstart.ts (the README snippet)', () => {
     const file = readFileSync(script, 'utf8');
     expect(file.slice(file.indexOf('*/\n') + 3)).toBe(snippet);
     expect(snippet.trimEnd().split('\n').length).toBeLessThanOrEqual(16);
-    expect(snippet).toContain("import { writeFile } from 'node:fs/promises';");
+    expect(snippet).toContain("import { mkdir, writeFile } from 'node:fs/promises';");
+    // It writes under out/, which .gitignore lists, not into the root of a clone.
+    expect(snippet).toContain("writeFile('out/quickstart.png'");
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('out/');
   });
 
   it('runs offline without OPENAI_API_KEY and writes a composed PNG', () => {
@@ -39,7 +42,7 @@ describe('examples/cli/sdk-quickstart.ts (the README snippet)', () => {
       );
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const png = readFileSync(join(cwd, 'out.png'));
+      const png = readFileSync(join(cwd, 'out', 'quickstart.png'));
       expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
       // IHDR: the composition's default size.
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);

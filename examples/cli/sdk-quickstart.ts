@@ -5,9 +5,9 @@
  *   npx tsx examples/cli/sdk-quickstart.ts                       # offline: preview provider
  *   OPENAI_API_KEY=sk-... npx tsx examples/cli/sdk-quickstart.ts # OpenAI paints @A and the style
  *
- * Writes `out.png` in the working directory.
+ * Writes `out/quickstart.png` under the working directory (`out/` is ignored by git).
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createCompositor } from '@layerloom/compositor';
 import { createLoom, createPreviewProvider } from '@layerloom/core';
 import { createOpenAI } from '@layerloom/provider-openai';
@@ -21,4 +21,5 @@ const loom = createLoom({
 });
 const scene = '｜hero: a knight in silver armour @A\n｜scene: misty forest @B\n—style: ink @Z';
 const result = await loom.render(scene);
-await writeFile('out.png', result.image.bytes);
+await mkdir('out', { recursive: true });
+await writeFile('out/quickstart.png', result.image.bytes);

@@ -3,8 +3,8 @@
 // swap an entry for `{ type: 'openai', model: 'gpt-image-1' }` or an A1111/ComfyUI server to
 // paint for real (keys come from the environment: OPENAI_API_KEY, or `authEnv`).
 //
-//   cd examples/cli/studio && npx layerloom providers
-//   npx layerloom render poster.loom --var hero="a fox in a red scarf" -o out/poster.png --manifest
+//   cd examples/cli/studio && npx --no-install layerloom providers
+//   npx --no-install layerloom render poster.loom --var hero="a fox in a red scarf" -o out/poster.png --manifest
 
 /** @type {import('@layerloom/cli').LayerloomConfig} */
 export default {

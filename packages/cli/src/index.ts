@@ -1,3 +1,8 @@
+/**
+ * The `layerloom` command as a library: config, providers from config, the commands.
+ *
+ * @module \@layerloom/cli
+ */
 export { type CliIo, processIo } from './cli-io.js';
 export { buildProviders, type ResolvedProviders } from './config/build-providers.js';
 export { configSchema, providerDescriptionSchema } from './config/config-schema.js';

@@ -26,6 +26,29 @@ export async function readCompositionFile(
   path: string,
   options: ReadCompositionOptions = {},
 ): Promise<Composition> {
+  return (await readCompositionSource(path, options)).composition;
+}
+
+/** A composition file's text and the composition it holds. */
+export interface CompositionSource {
+  /** The file's text. */
+  readonly text: string;
+  /** The validated composition. */
+  readonly composition: Composition;
+}
+
+/**
+ * Reads a composition from a `.loom` or `.json` file, and keeps the text (for error positions).
+ *
+ * @param path - the file.
+ * @param options - variables for the notation.
+ * @returns the text and the validated composition.
+ * @throws like {@link readCompositionFile}.
+ */
+export async function readCompositionSource(
+  path: string,
+  options: ReadCompositionOptions = {},
+): Promise<CompositionSource> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -49,10 +72,13 @@ export async function readCompositionFile(
         { cause },
       );
     }
-    return validateComposition(value);
+    return { text, composition: validateComposition(value) };
   }
-  return parseLayerNotation(
+  return {
     text,
-    options.variables === undefined ? {} : { variables: options.variables },
-  );
+    composition: parseLayerNotation(
+      text,
+      options.variables === undefined ? {} : { variables: options.variables },
+    ),
+  };
 }

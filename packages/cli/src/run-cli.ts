@@ -15,10 +15,20 @@ export interface RunCliOptions {
   readonly signal?: AbortSignal;
 }
 
-function collectVariable(value: string, previous: Record<string, string>): Record<string, string> {
+function collectVariable(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
   const equals = value.indexOf('=');
   if (equals < 1) throw new InvalidArgumentError(`Expected name=value, got "${value}"`);
   return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+}
+
+/** `--var name=value`, repeatable. No default, so the help shows none (unset is `{}`). */
+function variableOption(): Option {
+  return new Option('--var <name=value>', 'set $name in prompts (repeatable)').argParser(
+    collectVariable,
+  );
 }
 
 function integer(name: string, min: number) {
@@ -63,7 +73,7 @@ export async function runCli(
     .option('--manifest [path]', 'write the manifest (default: <output>.manifest.json)')
     .option('--json', 'machine-readable output on stdout', false)
     .option('--dry-run', 'print the plan and cost estimate; call nothing', false)
-    .option('--var <name=value>', 'set $name in prompts (repeatable)', collectVariable, {})
+    .addOption(variableOption())
     .option('--seed <n>', 'seed for every step without one', integer('--seed', 0))
     .option('--concurrency <n>', 'calls in flight per provider', integer('--concurrency', 1))
     .addOption(new Option('--no-cache', 'do not read or write the file cache'))
@@ -76,7 +86,7 @@ export async function runCli(
           manifest: flags.manifest,
           json: flags.json,
           dryRun: flags.dryRun,
-          variables: flags.var,
+          variables: flags.var ?? {},
           seed: flags.seed,
           concurrency: flags.concurrency,
           cache: flags.cache,
@@ -90,9 +100,9 @@ export async function runCli(
     .command('check')
     .description('validate a composition file; errors show line and column')
     .argument('<file>', 'composition file (.loom or .json)')
-    .option('--var <name=value>', 'set $name in prompts (repeatable)', collectVariable, {})
+    .addOption(variableOption())
     .action(async (file: string, flags) => {
-      exitCode = await checkCommand(file, { variables: flags.var }, io);
+      exitCode = await checkCommand(file, { variables: flags.var ?? {} }, io);
     });
 
   program

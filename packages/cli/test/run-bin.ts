@@ -15,21 +15,18 @@ export interface BinProcess {
   readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Starts `layerloom <args>` in `cwd`, without a TTY and without colour forcing. */
-export function startBin(
+/** Starts `file <args>` in `cwd` with only PATH, HOME and `env`, collecting its output. */
+export function startProcess(
+  file: string,
   args: readonly string[],
   cwd: string,
   env: Record<string, string> = {},
 ): BinProcess {
-  const child = spawn(
-    process.execPath,
-    [tsx, '--tsconfig', join(root, 'tsconfig.json'), bin, ...args],
-    {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(file, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -42,6 +39,20 @@ export function startBin(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
   return { child, output: () => ({ stdout, stderr }), done };
+}
+
+/** Starts `layerloom <args>` in `cwd`, without a TTY and without colour forcing. */
+export function startBin(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): BinProcess {
+  return startProcess(
+    process.execPath,
+    [tsx, '--tsconfig', join(root, 'tsconfig.json'), bin, ...args],
+    cwd,
+    env,
+  );
 }
 
 /** Runs `layerloom <args>` to completion. */

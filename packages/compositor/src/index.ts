@@ -1,3 +1,8 @@
+/**
+ * Decoding, placing, matting, masking and blending rasters; encoding the result.
+ *
+ * @module \@layerloom/compositor
+ */
 export { type DecodeImageOptions, decodeImage, defaultMaxPixels } from './codec/decode-image.js';
 export {
   defaultCompressionLevel,

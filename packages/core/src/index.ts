@@ -1,3 +1,8 @@
+/**
+ * Types, schemas, the layer notation, the scheduler, the cache, the render pipeline, events, errors and the offline preview provider.
+ *
+ * @module \@layerloom/core
+ */
 export * from './cache/index.js';
 export * from './errors/index.js';
 export * from './loom/index.js';

@@ -1,3 +1,8 @@
+/**
+ * OpenAI Images (gpt-image family, dall-e-3, dall-e-2): generate and edit.
+ *
+ * @module \@layerloom/provider-openai
+ */
 export type { ImageDownloadOptions } from '@layerloom/core/http';
 export {
   createOpenAI,

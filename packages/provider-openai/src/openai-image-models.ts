@@ -2,7 +2,7 @@ import type { ImageSize } from '@layerloom/core';
 
 /**
  * OpenAI image model ids this adapter knows. Other strings are accepted too (new snapshots);
- * see {@link resolveOpenAIImageModel} for how they are treated.
+ * see `resolveOpenAIImageModel` (internal) for how they are treated.
  */
 export type OpenAIImageModelId =
   | 'gpt-image-1'

@@ -1,3 +1,8 @@
+/**
+ * Stable Diffusion servers: AUTOMATIC1111/Forge HTTP API and ComfyUI.
+ *
+ * @module \@layerloom/provider-sd
+ */
 export type { BasicCredentials } from '@layerloom/core/http';
 export type {
   A1111ImageDefaults,

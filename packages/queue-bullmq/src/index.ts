@@ -1,3 +1,8 @@
+/**
+ * Compositions as BullMQ flows on workers, running core's pipeline stages.
+ *
+ * @module \@layerloom/queue-bullmq
+ */
 export type { BlobEntry, BlobStore } from './blob-store.js';
 export {
   createQueueRunner,

@@ -1,8 +1,16 @@
-import { relative } from 'node:path';
-import { isLayerloomError, LayerNotationError, ValidationError } from '@layerloom/core';
+import { extname, relative } from 'node:path';
+import {
+  type Composition,
+  isLayerloomError,
+  LayerNotationError,
+  ValidationError,
+} from '@layerloom/core';
+import { checkProviderAliases } from '@layerloom/core/pipeline';
 import pc from 'picocolors';
 import { type CliIo, writeLine } from '../cli-io.js';
-import { readCompositionFile } from '../read-composition-file.js';
+import type { LayerloomConfig } from '../config/layerloom-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { readCompositionSource } from '../read-composition-file.js';
 
 /** Options of `layerloom check`. */
 export interface CheckOptions {
@@ -10,17 +18,43 @@ export interface CheckOptions {
   readonly variables: Readonly<Record<string, string>>;
 }
 
+/** Line and column (1-based, in characters) of the first `@alias` written in a `.loom` text. */
+function aliasPosition(text: string, alias: string): { line: number; column: number } | undefined {
+  const escaped = alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`@${escaped}(?![\\p{L}\\p{N}_-])`, 'u').exec(text);
+  if (match === null) return undefined;
+  const before = text.slice(0, match.index);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return {
+    line: before.split('\n').length,
+    column: [...before.slice(lineStart)].length + 1,
+  };
+}
+
 /**
  * Formats a Layerloom error for the terminal: `file:line:column` and a code frame for notation
- * errors, one line per problem for validation errors.
+ * errors, one line per problem for validation errors (with the line and column of the first
+ * unknown alias when the `.loom` text is given).
+ *
+ * @param error - what was thrown.
+ * @param file - the composition file, as shown to the user.
+ * @param text - the `.loom` file's text, to place an unknown alias.
  */
-export function formatError(error: unknown, file?: string): string {
+export function formatError(error: unknown, file?: string, text?: string): string {
   if (error instanceof LayerNotationError) {
     const where = file === undefined ? '' : `${file}:${error.line}:${error.column}: `;
     return `${where}${error.codeFrame()}`;
   }
   if (error instanceof ValidationError) {
-    const prefix = file === undefined ? '' : `${file}: `;
+    const alias = /unknown provider alias "([^"]+)"/.exec(error.message)?.[1];
+    const position =
+      alias === undefined || text === undefined ? undefined : aliasPosition(text, alias);
+    const prefix =
+      file === undefined
+        ? ''
+        : position === undefined
+          ? `${file}: `
+          : `${file}:${position.line}:${position.column}: `;
     return `${prefix}${error.message}`;
   }
   if (isLayerloomError(error)) return `${error.message} [${error.code}]`;
@@ -28,7 +62,46 @@ export function formatError(error: unknown, file?: string): string {
 }
 
 /**
- * `layerloom check <file>`: validates a `.loom` or `.json` composition without rendering.
+ * Checks the composition's provider aliases against the config's, when it configures providers
+ * (without, every alias is painted by the preview provider and any alias is fine).
+ *
+ * @param composition - the composition.
+ * @param config - the loaded configuration.
+ * @throws ValidationError naming each unknown alias, the nearest configured one and all of them.
+ */
+export function checkConfiguredAliases(composition: Composition, config: LayerloomConfig): void {
+  const configured = Object.keys(config.providers ?? {});
+  if (configured.length > 0) checkProviderAliases(composition, configured);
+}
+
+/**
+ * Reads a composition file and checks its aliases against the config, writing any problem to
+ * stderr as `file:line:column: message` (or `file: message`).
+ *
+ * @returns the composition, or `undefined` after writing the problem.
+ */
+export async function readCheckedComposition(
+  file: string,
+  variables: Readonly<Record<string, string>>,
+  config: LayerloomConfig,
+  io: CliIo,
+): Promise<Composition | undefined> {
+  const shown = relative(io.cwd, file) || file;
+  let text: string | undefined;
+  try {
+    const source = await readCompositionSource(file, { variables });
+    text = extname(file).toLowerCase() === '.json' ? undefined : source.text;
+    checkConfiguredAliases(source.composition, config);
+    return source.composition;
+  } catch (error) {
+    writeLine(io.stderr, pc.red(formatError(error, shown, text)));
+    return undefined;
+  }
+}
+
+/**
+ * `layerloom check <file>`: validates a `.loom` or `.json` composition without rendering, and
+ * its provider aliases against the config's when a config names providers.
  *
  * @returns the process exit code: 0 when valid, 1 otherwise.
  */
@@ -38,20 +111,17 @@ export async function checkCommand(
   io: CliIo,
 ): Promise<number> {
   const shown = relative(io.cwd, file) || file;
-  try {
-    const composition = await readCompositionFile(file, { variables: options.variables });
-    const layers = composition.layers.map((layer) => layer.id).join(', ');
-    const style =
-      composition.style === undefined
-        ? ''
-        : `, style @${[composition.style.provider].flat().join('|')}`;
-    writeLine(
-      io.stdout,
-      `${pc.green('ok')} ${shown}: ${composition.width}x${composition.height}, ${composition.layers.length} layer(s) (${layers})${style}`,
-    );
-    return 0;
-  } catch (error) {
-    writeLine(io.stderr, pc.red(formatError(error, shown)));
-    return 1;
-  }
+  const { config } = await loadConfig(io.cwd);
+  const composition = await readCheckedComposition(file, options.variables, config, io);
+  if (composition === undefined) return 1;
+  const layers = composition.layers.map((layer) => layer.id).join(', ');
+  const style =
+    composition.style === undefined
+      ? ''
+      : `, style @${[composition.style.provider].flat().join('|')}`;
+  writeLine(
+    io.stdout,
+    `${pc.green('ok')} ${shown}: ${composition.width}x${composition.height}, ${composition.layers.length} layer(s) (${layers})${style}`,
+  );
+  return 0;
 }

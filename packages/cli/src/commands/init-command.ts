@@ -29,7 +29,7 @@ export default {
 `;
 
 const starterScene = `# A composition: the first layer is on top. Render it with
-#   npx layerloom render scene.loom -o out/scene.png
+#   npx --no-install layerloom render scene.loom -o out/scene.png
 size 1024x1024
 background #f4efe6
 seed 42
@@ -68,6 +68,6 @@ export async function initCommand(options: InitOptions, io: CliIo): Promise<numb
     await writeFile(path, text);
     writeLine(io.stdout, `${pc.green('wrote')} ${path}`);
   }
-  writeLine(io.stdout, 'Next: npx layerloom render scene.loom -o out/scene.png');
+  writeLine(io.stdout, 'Next: npx --no-install layerloom render scene.loom -o out/scene.png');
   return 0;
 }

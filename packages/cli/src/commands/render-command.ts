@@ -6,6 +6,7 @@ import {
   fileCache,
   type RenderPlan,
   type RenderResult,
+  ValidationError,
 } from '@layerloom/core';
 import pc from 'picocolors';
 import { type FileToWrite, writeFilesAtomically } from '../atomic-write.js';
@@ -16,7 +17,7 @@ import { loadConfig } from '../config/load-config.js';
 import { formatTable } from '../format-table.js';
 import { formatDollars, formatSeconds } from '../format-units.js';
 import { createRenderProgress } from '../progress/create-render-progress.js';
-import { readCompositionFile } from '../read-composition-file.js';
+import { formatError, readCheckedComposition } from './check-command.js';
 
 /** Options of `layerloom render`, as its flags give them (an unset flag is `undefined`). */
 export interface RenderOptions {
@@ -124,7 +125,9 @@ export async function renderCommand(
   io: CliIo,
 ): Promise<number> {
   const { config, path: configPath, directory } = await loadConfig(io.cwd);
-  let composition = await readCompositionFile(file, { variables: options.variables });
+  const checked = await readCheckedComposition(file, options.variables, config, io);
+  if (checked === undefined) return 1;
+  let composition = checked;
   if (options.seed !== undefined) composition = { ...composition, seed: options.seed };
   const aliases = aliasesOf(composition);
   const { providers, previewOnly } = buildProviders(config, aliases, io.env);
@@ -151,7 +154,15 @@ export async function renderCommand(
     ...(options.cache && cacheDirectory !== undefined ? { cache: fileCache(cacheDirectory) } : {}),
     ...(config.onLayerError === undefined ? {} : { onLayerError: config.onLayerError }),
   });
-  const plan = await loom.plan(composition);
+  let plan: RenderPlan;
+  try {
+    plan = await loom.plan(composition);
+  } catch (error) {
+    // A step no configured provider can paint: a problem of the file, shown with its name.
+    if (!(error instanceof ValidationError)) throw error;
+    writeLine(io.stderr, pc.red(formatError(error, relative(io.cwd, file) || file)));
+    return 1;
+  }
 
   if (options.dryRun) {
     if (options.json) {

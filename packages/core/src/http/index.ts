@@ -1,3 +1,8 @@
+/**
+ * HTTP helpers for provider adapters: an undici client with timeouts, JSON bodies, base64, basic auth, Retry-After and the guarded image downloader.
+ *
+ * @module \@layerloom/core/http
+ */
 export { type BasicCredentials, basicAuthorization } from './basic-authorization.js';
 export {
   createHttpClient,

@@ -150,11 +150,13 @@ function formatBackground(background: string): string {
  * line break in a prompt); the error names the field.
  *
  * @example
+ * ```ts
  * formatLayerNotation({
  *   width: 1024, height: 1024,
  *   layers: [{ id: 'hero', prompt: 'a knight', provider: 'A', opacity: 0.9 }],
  * });
  * // 'size 1024x1024\n\n| hero: a knight @A {opacity: 0.9}\n'
+ * ```
  */
 export function formatLayerNotation(composition: Composition): string {
   parseWithSchema(compositionSchema, composition, 'composition');

@@ -4,7 +4,7 @@
  * none of this: they use `createLoom` and the `Provider` contract from `@layerloom/core`.
  * See `docs/architecture.md` for how the stages fit together.
  *
- * @module
+ * @module \@layerloom/core/pipeline
  */
 export { cacheEntrySchema } from '../cache/cache-entry-schema.js';
 export { deriveRenderMethods } from '../loom/derive-render-methods.js';
@@ -40,7 +40,12 @@ export {
 } from './paint-candidate.js';
 export { type PaintStepResult, paintStep, type StepRun } from './paint-step.js';
 export { layerRecordOf, type PaintedStep, stepWarningsOf } from './painted-step.js';
-export { compositeStepId, type PlanContext, planRender } from './plan-render.js';
+export {
+  checkProviderAliases,
+  compositeStepId,
+  type PlanContext,
+  planRender,
+} from './plan-render.js';
 export { createRenderEmitter } from './render-emitter.js';
 export { type RenderRun, resolveRenderRun } from './render-run.js';
 export { resolveRenderInput } from './resolve-render-input.js';

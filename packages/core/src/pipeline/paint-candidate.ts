@@ -39,6 +39,8 @@ export interface CandidateTask {
   readonly kind: 'layer' | 'style';
   /** Layer id, or `style`. */
   readonly stepId: string;
+  /** The layer's position in the stack, 0 on top (see `ImageRequest.layerIndex`). */
+  readonly layerIndex?: number;
   /** The candidate. */
   readonly candidate: CandidateInput;
   /** The candidate's provider. */
@@ -276,6 +278,7 @@ export async function paintCandidate(
     const outcome = await context.executor.execute(
       {
         stepId: task.stepId,
+        ...(task.layerIndex === undefined ? {} : { layerIndex: task.layerIndex }),
         kind: task.kind,
         alias,
         provider,

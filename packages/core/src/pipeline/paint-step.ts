@@ -22,6 +22,8 @@ export interface StepRun {
   readonly events: StepEvents;
   /** Reports an event (`undefined` is ignored). */
   readonly emit: (event: RenderEvent | undefined) => void;
+  /** The layer's position in the stack, 0 on top (see `ImageRequest.layerIndex`). */
+  readonly layerIndex?: number;
 }
 
 /** How {@link paintStep} ended. */
@@ -74,6 +76,7 @@ export async function paintStep(
     const outcome = await paintCandidate(context, {
       kind: step.kind,
       stepId: step.id,
+      ...(run.layerIndex === undefined ? {} : { layerIndex: run.layerIndex }),
       candidate,
       provider,
       ...(input === undefined ? {} : { input }),

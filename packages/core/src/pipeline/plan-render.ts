@@ -302,6 +302,38 @@ function makeStep(
 }
 
 /**
+ * Checks that every provider alias a composition names is one of `configured`, before any
+ * provider is built: a runner that builds only the providers a composition uses (the CLI) still
+ * reports an unknown alias against every configured one, as {@link planRender} does.
+ *
+ * @param composition - a validated composition.
+ * @param configured - every configured alias.
+ * @throws ValidationError with one issue per unknown alias, naming the nearest configured alias
+ *   and listing them all (the same issues {@link planRender} reports).
+ */
+export function checkProviderAliases(
+  composition: Composition,
+  configured: readonly string[],
+): void {
+  const known = new Set(configured);
+  const issues: ValidationIssue[] = [];
+  const check = (provider: string | readonly string[], path: (string | number)[]) => {
+    const aliases = aliasesOf(provider);
+    aliases.forEach((alias, position) => {
+      if (known.has(alias)) return;
+      issues.push(
+        unknownAliasIssue(aliases.length === 1 ? path : [...path, position], alias, configured),
+      );
+    });
+  };
+  composition.layers.forEach((layer, index) => {
+    check(layer.provider, ['layers', index, 'provider']);
+  });
+  if (composition.style !== undefined) check(composition.style.provider, ['style', 'provider']);
+  if (issues.length > 0) throw new ValidationError(issues, { subject: 'composition' });
+}
+
+/**
  * Plans a validated composition without calling any provider: resolves each alias (an unknown
  * one is a ValidationError naming the nearest configured alias), adapts each request to its
  * provider's capabilities (size snapped, transparency native or emulated by a chroma key, seed

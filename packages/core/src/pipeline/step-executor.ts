@@ -16,6 +16,8 @@ export interface StepTask {
   readonly stepId: string;
   /** `layer` or `style`. */
   readonly kind: 'layer' | 'style';
+  /** The layer's position in the stack, 0 on top (see `ImageRequest.layerIndex`). */
+  readonly layerIndex?: number;
   /** The provider alias: the queue to run in, and the key of `createLoom({ providers })`. */
   readonly alias: string;
   /** The provider object of that alias (an in-process executor calls it; a remote one may look the alias up itself). */
@@ -96,6 +98,7 @@ export function createSchedulerExecutor(scheduler: Scheduler): StepExecutor {
           task.provider.generate({
             ...task.request,
             stepId: task.stepId,
+            ...(task.layerIndex === undefined ? {} : { layerIndex: task.layerIndex }),
             signal,
             ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
           }),

@@ -125,3 +125,57 @@ describe('wrapText', () => {
     expect(wrapText('supercalifragilistic', 5, 2)).toEqual(['su...']);
   });
 });
+
+describe('preview labels', () => {
+  const provider = createPreviewProvider();
+  const plateRows = (image: { width: number; data: Uint8ClampedArray }, x: number) => {
+    // Rows where the pixel at column x is the label plate's near-black (or its white text).
+    const rows: number[] = [];
+    for (let y = 0; y < image.data.length / 4 / image.width; y++) {
+      const index = (y * image.width + x) * 4;
+      if (image.data[index + 3]! > 0) rows.push(y);
+    }
+    return rows;
+  };
+
+  it('draws CJK characters with their glyphs, not as boxes', async () => {
+    const size = { width: 512, height: 256, transparent: true };
+    const cjk = decodePng(
+      (await provider.generate(request({ ...size, prompt: '人物' }))).image.bytes,
+    );
+    const other = decodePng(
+      (await provider.generate(request({ ...size, prompt: '场景' }))).image.bytes,
+    );
+    const missing = decodePng(
+      (await provider.generate(request({ ...size, prompt: '\u{1d400}\u{1d401}' }))).image.bytes,
+    );
+    // Same seed, so the same shapes: only the text differs, and two CJK words differ visibly.
+    // The label's text: the plate's pixels, column by column, left of x = 120.
+    const lane = (image: typeof cjk) =>
+      Array.from({ length: 120 }, (_, x) =>
+        plateRows(image, x)
+          .map((y) => image.data[(y * image.width + x) * 4])
+          .join(),
+      ).join('|');
+    expect(lane(cjk)).not.toEqual(lane(other));
+    expect(lane(cjk)).not.toEqual(lane(missing));
+  });
+
+  it('puts each layer in its own label slot and leaves the lane of a cut-out clear', async () => {
+    const size = { width: 640, height: 640, transparent: true };
+    const rowsOf = async (layerIndex: number) => {
+      const image = decodePng(
+        (await provider.generate(request({ ...size, stepId: `l${layerIndex}`, layerIndex }))).image
+          .bytes,
+      );
+      return plateRows(image, 30);
+    };
+    const slots = await Promise.all([0, 1, 2].map(rowsOf));
+    for (const rows of slots) expect(rows.length).toBeGreaterThan(30);
+    // Column 30 is in the lane: painted only by the layer's own plate, and the plates are apart.
+    expect(Math.max(...slots[0]!)).toBeLessThan(Math.min(...slots[1]!));
+    expect(Math.max(...slots[1]!)).toBeLessThan(Math.min(...slots[2]!));
+    const again = await rowsOf(1);
+    expect(again).toEqual(slots[1]);
+  });
+});

@@ -9,6 +9,7 @@ import { parseCssColor, type RgbaColor } from '../util/css-color.js';
 import { decodePng } from '../util/decode-png.js';
 import { encodePng } from '../util/encode-png.js';
 import {
+  clearRect,
   createPixelCanvas,
   drawText,
   fillEllipse,
@@ -68,21 +69,57 @@ function paletteFrom(random: () => number): RgbaColor[] {
   });
 }
 
+/**
+ * Where labels go. Each layer's label plate sits in the left-hand label lane, in the slot of its
+ * position in the stack (`request.layerIndex`, 0 on top), and every cut-out leaves the lane
+ * clear apart from its own plate: no layer's painting hides another layer's label. The style
+ * pass labels the bottom-left corner, below the slots.
+ */
+interface LabelLayout {
+  /** Font pixel size in image pixels. */
+  readonly scale: number;
+  readonly padding: number;
+  readonly lineHeight: number;
+  /** Widest label line, in half-width columns. */
+  readonly maxColumns: number;
+  readonly margin: number;
+  /** Distance between the tops of two slots. */
+  readonly pitch: number;
+  /** Slots that fit above the style pass's corner. */
+  readonly slots: number;
+  /** The lane's right edge: cut-outs paint nothing left of it. */
+  readonly laneRight: number;
+}
+
+const promptLines = 2;
+
+function labelLayout(width: number, height: number): LabelLayout {
+  const side = Math.min(width, height);
+  const scale = Math.max(1, Math.round(side / 512));
+  const padding = 3 * scale;
+  const lineHeight = 17 * scale;
+  const maxColumns = Math.max(8, Math.floor((width * 0.4) / (8 * scale)));
+  const margin = Math.round(side * 0.03);
+  const plateHeight = (1 + promptLines) * lineHeight + 2 * padding - scale;
+  const pitch = plateHeight + margin;
+  const slots = Math.max(1, Math.floor((height - margin - pitch) / pitch));
+  const laneRight = Math.min(width, margin + maxColumns * 8 * scale + 2 * padding + margin);
+  return { scale, padding, lineHeight, maxColumns, margin, pitch, slots, laneRight };
+}
+
 /** Draws the label plate: `title` and the prompt, wrapped, at a position that fits. */
 function drawLabel(
   canvas: PixelCanvas,
+  layout: LabelLayout,
   title: string,
   prompt: string,
   left: number,
   top: number,
 ): void {
-  const scale = Math.max(1, Math.round(Math.min(canvas.width, canvas.height) / 320));
-  const padding = 3 * scale;
-  const lineHeight = 9 * scale;
-  const maxCharacters = Math.max(8, Math.floor((canvas.width * 0.6) / (6 * scale)));
-  const lines = [title, ...wrapText(prompt, maxCharacters, 3)];
+  const { scale, padding, lineHeight, maxColumns } = layout;
+  const lines = [...wrapText(title, maxColumns, 1), ...wrapText(prompt, maxColumns, promptLines)];
   const width = Math.max(...lines.map((line) => textWidth(line, scale))) + 2 * padding;
-  const height = lines.length * lineHeight + 2 * padding - 2 * scale;
+  const height = lines.length * lineHeight + 2 * padding - scale;
   const x = Math.max(0, Math.min(left, canvas.width - width));
   const y = Math.max(0, Math.min(top, canvas.height - height));
   fillRect(canvas, x, y, width, height, plate);
@@ -91,11 +128,18 @@ function drawLabel(
   });
 }
 
+/** Top of the label slot of a layer at `layerIndex` (slot 0 without one). */
+function slotTop(layout: LabelLayout, layerIndex: number | undefined): number {
+  return layout.margin + ((layerIndex ?? 0) % layout.slots) * layout.pitch;
+}
+
 function paint(request: ImageRequest, random: () => number): PixelCanvas {
   const { width, height } = request;
   const canvas = createPixelCanvas(width, height);
+  const layout = labelLayout(width, height);
   const palette = paletteFrom(random);
-  if (request.transparent !== true) {
+  const cutOut = request.transparent === true;
+  if (!cutOut) {
     for (let y = 0; y < height; y++) {
       const t = height === 1 ? 0 : y / (height - 1);
       const [top, bottom] = [palette[0]!, palette[1]!];
@@ -108,24 +152,29 @@ function paint(request: ImageRequest, random: () => number): PixelCanvas {
     }
   }
   const side = Math.min(width, height);
+  // A cut-out paints right of the label lane, so that the labels of the layers below show.
+  const left = cutOut ? layout.laneRight : 0;
+  const span = width - left;
   const shapes = 3 + Math.floor(random() * 3);
-  let first: { x: number; y: number } | undefined;
   for (let index = 0; index < shapes; index++) {
-    const x = width * (0.2 + random() * 0.6);
+    const x = left + span * (0.2 + random() * 0.6);
     const y = height * (0.2 + random() * 0.6);
-    const radiusX = side * (0.1 + random() * 0.14);
+    const radiusX = Math.min(side * (0.1 + random() * 0.14), cutOut ? x - left : width);
     const radiusY = side * (0.1 + random() * 0.14);
     const color = palette[2 + (index % 2)]!;
     if (random() < 0.5) fillEllipse(canvas, x, y, radiusX, radiusY, color);
     else fillRect(canvas, x - radiusX, y - radiusY, 2 * radiusX, 2 * radiusY, color);
-    first ??= { x: x - radiusX, y: y - radiusY };
   }
-  const anchor =
-    request.transparent === true && first !== undefined
-      ? first
-      : { x: side * 0.03, y: side * 0.03 };
+  if (cutOut) clearRect(canvas, 0, 0, Math.min(width, layout.laneRight), height);
   const title = request.stepId === undefined ? 'PREVIEW' : `PREVIEW ${request.stepId}`;
-  drawLabel(canvas, title, request.prompt, Math.round(anchor.x), Math.round(anchor.y));
+  drawLabel(
+    canvas,
+    layout,
+    title,
+    request.prompt,
+    layout.margin,
+    slotTop(layout, request.layerIndex),
+  );
   return canvas;
 }
 
@@ -172,7 +221,11 @@ function restyle(input: PixelCanvas, request: ImageRequest, random: () => number
     request.stepId === 'style' || (request.stepId === undefined && request.strength !== undefined)
       ? 'PREVIEW STYLE'
       : `PREVIEW EDIT${request.stepId === undefined ? '' : ` ${request.stepId}`}`;
-  drawLabel(canvas, title, request.prompt, Math.round(canvas.width * 0.03), canvas.height);
+  const layout = labelLayout(canvas.width, canvas.height);
+  // The style pass labels the bottom-left corner; a chained layer its own slot in the lane.
+  const top =
+    request.layerIndex === undefined ? canvas.height : slotTop(layout, request.layerIndex);
+  drawLabel(canvas, layout, title, request.prompt, layout.margin, top);
   return canvas;
 }
 

@@ -1,5 +1,5 @@
 import type { RgbaColor } from '../util/css-color.js';
-import { glyphAdvance, glyphFor, glyphHeight, glyphWidth } from './bitmap-font.js';
+import { columnsOf, glyphFor, glyphHeight } from './bitmap-font.js';
 
 /** An RGBA8 straight-alpha pixel buffer that the preview provider paints into. */
 export interface PixelCanvas {
@@ -59,6 +59,21 @@ export function fillRect(
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) blendPixel(canvas, x, y, color);
 }
 
+/** Makes an axis-aligned rectangle fully transparent (clipped to the canvas). */
+export function clearRect(
+  canvas: PixelCanvas,
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+): void {
+  const x0 = Math.max(0, Math.floor(left));
+  const x1 = Math.min(canvas.width, Math.ceil(left + width));
+  for (let y = Math.max(0, Math.floor(top)); y < Math.min(canvas.height, top + height); y++) {
+    canvas.data.fill(0, (y * canvas.width + x0) * 4, (y * canvas.width + x1) * 4);
+  }
+}
+
 /** Fills an ellipse with a one-pixel anti-aliased edge. */
 export function fillEllipse(
   canvas: PixelCanvas,
@@ -85,13 +100,14 @@ export function fillEllipse(
   }
 }
 
-/** Width in pixels of `text` drawn at `scale`. */
+/** Width in pixels of `text` drawn at `scale` (8 px per half-width character, 16 per full-width). */
 export function textWidth(text: string, scale: number): number {
-  const length = [...text].length;
-  return length === 0 ? 0 : (length * glyphAdvance - 1) * scale;
+  let columns = 0;
+  for (const character of text) columns += columnsOf(character);
+  return columns * 8 * scale;
 }
 
-/** Draws `text` with the 5×7 bitmap font, each font pixel `scale` pixels wide. */
+/** Draws `text` with the 16 px label font, each font pixel `scale` pixels wide. */
 export function drawText(
   canvas: PixelCanvas,
   text: string,
@@ -102,40 +118,93 @@ export function drawText(
 ): void {
   let cursor = left;
   for (const character of text) {
-    const rows = glyphFor(character);
+    const { columns, bits } = glyphFor(character);
     for (let row = 0; row < glyphHeight; row++) {
-      const bits = rows[row]!;
-      for (let column = 0; column < glyphWidth; column++) {
-        if (bits & (1 << (glyphWidth - 1 - column))) {
+      for (let column = 0; column < columns; column++) {
+        const bit = row * columns + column;
+        if (bits[bit >> 3]! & (0x80 >> (bit & 7))) {
           fillRect(canvas, cursor + column * scale, top + row * scale, scale, scale, color);
         }
       }
     }
-    cursor += glyphAdvance * scale;
+    cursor += columns * scale;
   }
 }
 
-/** Splits `text` into at most `maxLines` lines of at most `maxCharacters`, ending with `...` when cut. */
-export function wrapText(text: string, maxCharacters: number, maxLines: number): string[] {
-  const words = text.split(/\s+/).filter((word) => word !== '');
+/** A piece of text that wraps as one: a run of half-width characters, or one full-width one. */
+interface Piece {
+  readonly text: string;
+  readonly columns: number;
+  /** Whether a space separates it from the piece before. */
+  readonly spaced: boolean;
+}
+
+function piecesOf(text: string): Piece[] {
+  const pieces: Piece[] = [];
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    let run = '';
+    let spaced = pieces.length > 0;
+    const flush = () => {
+      if (run === '') return;
+      pieces.push({ text: run, columns: [...run].length, spaced });
+      run = '';
+      spaced = false;
+    };
+    for (const character of word) {
+      if (columnsOf(character) === 2) {
+        flush();
+        pieces.push({ text: character, columns: 2, spaced });
+        spaced = false;
+      } else run += character;
+    }
+    flush();
+  }
+  return pieces;
+}
+
+/** The longest start of `text` that fits in `columns` half-width columns. */
+function cut(text: string, columns: number): string {
+  let used = 0;
+  let kept = '';
+  for (const character of text) {
+    used += columnsOf(character);
+    if (used > columns) break;
+    kept += character;
+  }
+  return kept;
+}
+
+/**
+ * Splits `text` into at most `maxLines` lines of at most `maxColumns` half-width columns (a CJK
+ * character takes two and may start a line anywhere; other text wraps at spaces), ending with
+ * `...` when cut.
+ */
+export function wrapText(text: string, maxColumns: number, maxLines: number): string[] {
+  const pieces = piecesOf(text);
   const lines: string[] = [];
   let current = '';
-  for (const word of words) {
-    const candidate = current === '' ? word : `${current} ${word}`;
-    if ([...candidate].length <= maxCharacters) {
-      current = candidate;
+  let currentColumns = 0;
+  let used = 0;
+  let truncated = false;
+  for (const piece of pieces) {
+    const gap = current !== '' && piece.spaced ? 1 : 0;
+    if (currentColumns + gap + piece.columns <= maxColumns) {
+      current += (gap === 1 ? ' ' : '') + piece.text;
+      currentColumns += gap + piece.columns;
+      used++;
       continue;
     }
     if (current !== '') lines.push(current);
-    current = [...word].length > maxCharacters ? [...word].slice(0, maxCharacters).join('') : word;
     if (lines.length === maxLines) break;
+    truncated ||= piece.columns > maxColumns;
+    current = piece.columns > maxColumns ? cut(piece.text, maxColumns) : piece.text;
+    currentColumns = Math.min(piece.columns, maxColumns);
+    used++;
   }
   if (current !== '' && lines.length < maxLines) lines.push(current);
   const shown = lines.slice(0, maxLines);
-  const used = shown.join(' ').length;
-  if (used < words.join(' ').length && shown.length > 0) {
-    const last = [...shown[shown.length - 1]!];
-    shown[shown.length - 1] = `${last.slice(0, Math.max(0, maxCharacters - 3)).join('')}...`;
+  if ((truncated || used < pieces.length) && shown.length > 0) {
+    shown[shown.length - 1] = `${cut(shown[shown.length - 1]!, Math.max(0, maxColumns - 3))}...`;
   }
   return shown;
 }

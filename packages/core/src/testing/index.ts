@@ -1,3 +1,8 @@
+/**
+ * The test kit for adapter authors: fake servers, the adapter test harness, recording compositors.
+ *
+ * @module \@layerloom/core/testing
+ */
 export { createImageRequest } from './create-image-request.js';
 export {
   createMockProvider,

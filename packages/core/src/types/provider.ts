@@ -63,6 +63,12 @@ export interface ImageRequest {
    * preview provider prints it); not part of the cache key, and adapters need not send it.
    */
   readonly stepId?: string;
+  /**
+   * The layer's position in the composition's stack, 0 on top (absent for the style pass).
+   * Informational like `stepId` (the preview provider places its label by it so that no layer
+   * hides another's); not part of the cache key, and adapters need not send it.
+   */
+  readonly layerIndex?: number;
   /** Aborts the call; adapters free the socket at once. */
   readonly signal: AbortSignal;
   /** Called with progress while the call runs. */
@@ -90,7 +96,10 @@ export interface ImageResult {
 }
 
 /** A request as the planner knows it before any call: no signal, no callbacks, no step id. */
-export type PlannedImageRequest = Omit<ImageRequest, 'signal' | 'onProgress' | 'stepId'>;
+export type PlannedImageRequest = Omit<
+  ImageRequest,
+  'signal' | 'onProgress' | 'stepId' | 'layerIndex'
+>;
 
 /**
  * An image model behind an adapter. Adapters implement this; the loom calls `generate` and
