@@ -2,7 +2,7 @@ import type { ImageSize, SizeRange } from '@layerloom/core';
 
 /**
  * fal model ids this adapter knows. Any other fal model id is accepted too (see
- * {@link resolveFalImageModel}); its input can be given with the option `input`.
+ * `resolveFalImageModel`); its input can be given with the option `input`.
  */
 export type FalImageModelId =
   | 'fal-ai/flux/dev'

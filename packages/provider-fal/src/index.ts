@@ -1,3 +1,8 @@
+/**
+ * fal.ai's queue API: FLUX, FLUX LoRA, Recraft and any other fal model id.
+ *
+ * @module \@layerloom/provider-fal
+ */
 export type { ImageDownloadOptions } from '@layerloom/core/http';
 export {
   createFal,

@@ -2,7 +2,7 @@ import type { ImageSize } from '@layerloom/core';
 
 /**
  * Image model ids of the Gemini API this adapter knows. Other strings are accepted too (new
- * models and snapshots); see {@link resolveGoogleImageModel} for how they are treated.
+ * models and snapshots); see `resolveGoogleImageModel` for how they are treated.
  */
 export type GoogleImageModelId =
   | 'gemini-2.5-flash-image'

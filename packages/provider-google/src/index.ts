@@ -1,3 +1,8 @@
+/**
+ * Google's Gemini API: Gemini image models (generate, edit, reference images) and Imagen.
+ *
+ * @module \@layerloom/provider-google
+ */
 export {
   createGoogle,
   defaultGoogleBaseURL,

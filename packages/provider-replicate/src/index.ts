@@ -1,3 +1,8 @@
+/**
+ * Replicate predictions: mapped image models and any other model with pass-through inputs.
+ *
+ * @module \@layerloom/provider-replicate
+ */
 export type { ImageDownloadOptions } from '@layerloom/core/http';
 export {
   createReplicate,

@@ -3,7 +3,7 @@ import { type ImageSize, type SizeRange, ValidationError } from '@layerloom/core
 /**
  * Replicate image models this adapter knows (their inputs are mapped field by field). Any other
  * `owner/name`, `owner/name:version` or bare version id is accepted too, and called with the
- * prompt plus `options.input` (see {@link resolveReplicateModel}).
+ * prompt plus `options.input` (see `resolveReplicateModel`).
  */
 export type ReplicateImageModelId =
   | 'black-forest-labs/flux-schnell'

@@ -1,3 +1,8 @@
+/**
+ * Stability AI REST v2beta: Stable Image generate, edits, control and background removal.
+ *
+ * @module \@layerloom/provider-stability
+ */
 export {
   createStability,
   defaultStabilityBaseURL,

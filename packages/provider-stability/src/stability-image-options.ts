@@ -28,7 +28,7 @@ export const stabilityStylePresets = [
   'tile-texture',
 ] as const;
 
-/** One of {@link stabilityStylePresets}. */
+/** One of the style presets the Stability API lists. */
 export type StabilityStylePreset = (typeof stabilityStylePresets)[number];
 
 /** Pixels to add on each side of the input image (`edit/outpaint`), 0–2000 each. */

@@ -2,7 +2,7 @@ import { type ImageSize, ValidationError } from '@layerloom/core';
 
 /**
  * Stability image model ids this adapter knows. Other `sd3…` ids are sent to the SD3 endpoint
- * as its `model` field (with a warning); see {@link resolveStabilityModel}.
+ * as its `model` field (with a warning); see `resolveStabilityModel`.
  */
 export type StabilityImageModelId =
   | 'stable-image-core'

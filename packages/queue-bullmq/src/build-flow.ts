@@ -67,6 +67,7 @@ export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJo
     kind: step.kind,
     stepId: step.id,
     ...(step.kind === 'layer' && step.dependsOn !== undefined ? { from: step.dependsOn } : {}),
+    ...(step.layerIndex === undefined ? {} : { layerIndex: step.layerIndex }),
     candidates,
     candidateIndex: 0,
     priorAttempts: 0,

@@ -67,6 +67,12 @@ describe.skipIf(redisUnavailableReason() !== undefined)('createQueueRunner on Bu
         'scene',
         'style',
       ]);
+      // …and its place in the stack, as in process (the preview provider lays its labels out by it).
+      expect(
+        [...A.requests, ...B.requests]
+          .map((request) => `${request.stepId}:${request.layerIndex ?? '-'}`)
+          .sort(),
+      ).toEqual(['cat:1', 'hero:0', 'scene:2', 'style:-']);
       // The runner has no compositor: the worker composited.
       expect(worker.composites).toBe(1);
       const types = events.map((event) => event.type);

@@ -50,6 +50,8 @@ export interface StepJobData {
   readonly stepId: string;
   /** The layer whose image this layer is painted over (`from`). */
   readonly from?: string;
+  /** The layer's position in the stack, 0 on top (`ImageRequest.layerIndex`). */
+  readonly layerIndex?: number;
   /** Candidates in fallback order. */
   readonly candidates: readonly StepJobCandidate[];
   /** The candidate this job paints with. */
@@ -174,6 +176,7 @@ export const stepJobDataSchema = z.strictObject({
   kind: z.enum(['layer', 'style']),
   stepId: z.string().min(1).max(100),
   from: z.string().min(1).max(100).optional(),
+  layerIndex: z.number().int().min(0).optional(),
   candidates: z
     .array(
       z.strictObject({

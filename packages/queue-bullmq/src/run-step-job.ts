@@ -224,6 +224,7 @@ export async function runStepJob(
       {
         kind: data.kind,
         stepId: data.stepId,
+        ...(data.layerIndex === undefined ? {} : { layerIndex: data.layerIndex }),
         candidate,
         provider,
         ...(input === undefined ? {} : { input }),

@@ -56,6 +56,7 @@ export function workerExecutor(options: WorkerCallOptions): StepExecutor {
         const result = await task.provider.generate({
           ...task.request,
           stepId: task.stepId,
+          ...(task.layerIndex === undefined ? {} : { layerIndex: task.layerIndex }),
           signal: controller.signal,
           ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
         });

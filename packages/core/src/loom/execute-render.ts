@@ -77,18 +77,14 @@ export async function executeRender(context: RenderContext, run: RenderRun): Pro
     clock,
     priority: run.priority,
   };
-  const layerIndex = new Map(plan.composition.layers.map((layer, index) => [layer.id, index]));
-  const paint = (step: PlannedStep, input: PaintedStep['record']['image'] | undefined) => {
-    const index = step.kind === 'layer' ? layerIndex.get(step.id) : undefined;
-    return paintStep(paintContext, step, input, {
+  const paint = (step: PlannedStep, input: PaintedStep['record']['image'] | undefined) =>
+    paintStep(paintContext, step, input, {
       providers: context.providers,
       onLayerError: run.onLayerError,
       signal,
       events: stepEvents(step.kind, step.id, elapsed),
       emit,
-      ...(index === undefined ? {} : { layerIndex: index }),
     });
-  };
   const skipped: SkippedStep[] = [];
   const painted = new Map<string, PaintedStep>();
   let layersDoneAt = startedAt;

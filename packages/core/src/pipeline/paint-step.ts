@@ -22,8 +22,6 @@ export interface StepRun {
   readonly events: StepEvents;
   /** Reports an event (`undefined` is ignored). */
   readonly emit: (event: RenderEvent | undefined) => void;
-  /** The layer's position in the stack, 0 on top (see `ImageRequest.layerIndex`). */
-  readonly layerIndex?: number;
 }
 
 /** How {@link paintStep} ended. */
@@ -76,7 +74,7 @@ export async function paintStep(
     const outcome = await paintCandidate(context, {
       kind: step.kind,
       stepId: step.id,
-      ...(run.layerIndex === undefined ? {} : { layerIndex: run.layerIndex }),
+      ...(step.layerIndex === undefined ? {} : { layerIndex: step.layerIndex }),
       candidate,
       provider,
       ...(input === undefined ? {} : { input }),

@@ -283,7 +283,7 @@ function candidatesOf(
 
 function makeStep(
   base: Pick<PlannedStep, 'id' | 'kind' | 'providers' | 'composited'> &
-    Partial<Pick<PlannedStep, 'dependsOn' | 'placement'>>,
+    Partial<Pick<PlannedStep, 'dependsOn' | 'placement' | 'layerIndex'>>,
   candidates: readonly PlannedCandidate[],
   stepWarnings: readonly string[],
 ): PlannedStep {
@@ -379,6 +379,7 @@ export function planRender(composition: Composition, context: PlanContext): Rend
           kind: 'layer',
           providers: candidates.map((candidate) => candidate.alias),
           composited: fact.composited,
+          layerIndex: index,
           ...(layer.from === undefined ? {} : { dependsOn: layer.from }),
           ...(fact.placement === undefined ? {} : { placement: fact.placement }),
         },

@@ -51,6 +51,8 @@ export interface PlannedStep {
   readonly dependsOn?: string;
   /** Whether the layer's image is composited (false for chain intermediates and style). */
   readonly composited: boolean;
+  /** A layer's position in the stack, 0 on top (`ImageRequest.layerIndex`); absent for style. */
+  readonly layerIndex?: number;
   /** Where the layer goes on the canvas: its own placement or the one inherited along `from`. */
   readonly placement?: Placement;
   /** Cache key for the first alias, when it can be computed before the call. */
