@@ -3,8 +3,9 @@ import {
   type EncodedImage,
   type ImageInspection,
   inspectImage,
-  ProviderError,
+  type ProviderError,
 } from '@layerloom/core';
+import { responseFailure } from '@layerloom/core/http';
 import { falErrorCodes } from './describe-fal-error.js';
 
 /** Where an answer came from, for errors about it. */
@@ -29,13 +30,7 @@ export function falFailure(
   context: FalResponseContext = {},
   retryable = false,
 ): ProviderError {
-  return new ProviderError(message, {
-    provider: 'fal',
-    code,
-    retryable,
-    ...(context.status === undefined ? {} : { status: context.status }),
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-  });
+  return responseFailure('fal', message, code, { ...context, retryable });
 }
 
 /** An image checked by {@link verifyFalImage}. */

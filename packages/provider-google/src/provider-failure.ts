@@ -1,4 +1,5 @@
-import { ProviderError } from '@layerloom/core';
+import type { ProviderError } from '@layerloom/core';
+import { responseFailure } from '@layerloom/core/http';
 
 /** Where an answer came from, for errors about it. */
 export interface AnswerContext {
@@ -29,14 +30,5 @@ export function providerFailure(
   code: string,
   details: FailureDetails = {},
 ): ProviderError {
-  const { requestId, status, providerCode, cause } = details;
-  return new ProviderError(message, {
-    provider: 'google',
-    code,
-    retryable: false,
-    ...(status === undefined ? {} : { status }),
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(providerCode === undefined ? {} : { providerCode }),
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return responseFailure('google', message, code, details);
 }

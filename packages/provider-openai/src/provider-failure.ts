@@ -1,4 +1,5 @@
-import { ProviderError } from '@layerloom/core';
+import type { ProviderError } from '@layerloom/core';
+import { responseFailure } from '@layerloom/core/http';
 
 /** Where a response came from, for errors about it. */
 export interface ResponseContext {
@@ -23,12 +24,5 @@ export function providerFailure(
   context: ResponseContext = {},
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError(message, {
-    provider: 'openai',
-    code,
-    retryable: false,
-    ...(context.status === undefined ? {} : { status: context.status }),
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return responseFailure('openai', message, code, { ...context, cause });
 }

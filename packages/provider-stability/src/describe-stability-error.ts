@@ -3,6 +3,7 @@ import {
   describeJsonError,
   type HttpErrorDescription,
   type HttpResponse,
+  responseFailure,
 } from '@layerloom/core/http';
 
 /**
@@ -147,12 +148,5 @@ export function stabilityFailure(
   context: ResponseContext = {},
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError(message, {
-    provider,
-    code,
-    retryable: false,
-    ...(context.status === undefined ? {} : { status: context.status }),
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return responseFailure(provider, message, code, { ...context, cause });
 }

@@ -1,10 +1,10 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { AbortError } from '../errors/abort-error.js';
-import { ProviderError } from '../errors/provider-error.js';
 import { createHttpClient } from './create-http-client.js';
 import type { ImageDownloadOptions } from './image-download-options.js';
 import { isPrivateAddress, normalizeAddress } from './is-private-address.js';
+import { responseFailure } from './response-failure.js';
 
 /** Limits of one download: the options with the adapter's allowlist, plus the byte cap. */
 export interface ImageDownloadLimits extends ImageDownloadOptions {
@@ -23,20 +23,8 @@ export interface DownloadContext {
 }
 
 /** A non-retryable `ProviderError` about a download. */
-function failure(
-  message: string,
-  code: string,
-  context: DownloadContext,
-  status?: number,
-): ProviderError {
-  return new ProviderError(message, {
-    provider: context.provider,
-    code,
-    retryable: false,
-    ...(status === undefined ? {} : { status }),
-    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
-  });
-}
+const failure = (message: string, code: string, context: DownloadContext, status?: number) =>
+  responseFailure(context.provider, message, code, { requestId: context.requestId, status });
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
