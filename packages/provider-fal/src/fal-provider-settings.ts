@@ -1,7 +1,9 @@
 import { expected } from '@layerloom/core';
 import {
+  adapterSettingsShape,
   type HttpTimeoutSettings,
   httpTimeoutSettingsShape,
+  httpUrlSchema,
   type ImageDownloadOptions,
   imageDownloadOptionsSchema,
 } from '@layerloom/core/http';
@@ -54,26 +56,7 @@ export interface FalProviderSettings extends HttpTimeoutSettings {
   readonly imageDownload?: ImageDownloadOptions;
 }
 
-const positiveInteger = (unit: string) =>
-  z
-    .number(expected(`a positive integer number of ${unit}`))
-    .int(expected(`a positive integer number of ${unit}`))
-    .positive(expected(`a positive integer number of ${unit}`))
-    .optional();
-
-const isHttpUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-};
-
-const httpUrl = z
-  .string(expected('an absolute http(s) URL'))
-  .refine(isHttpUrl, expected('an absolute http(s) URL'))
-  .optional();
+const httpUrl = httpUrlSchema.optional();
 
 const dollars = z
   .number(expected('a price in US dollars'))
@@ -81,20 +64,10 @@ const dollars = z
 
 /** Schema of {@link FalProviderSettings}. */
 export const falProviderSettingsSchema = z.strictObject({
-  apiKey: z
-    .string(expected('a non-empty string'))
-    .min(1, expected('a non-empty string'))
-    .optional(),
-  baseURL: httpUrl,
+  ...adapterSettingsShape,
   syncBaseURL: httpUrl,
-  headers: z
-    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
-    .optional(),
-  ...httpTimeoutSettingsShape,
   pollIntervalMs: httpTimeoutSettingsShape.timeoutMs,
   queueTimeoutMs: httpTimeoutSettingsShape.timeoutMs,
-  maxImageBytes: positiveInteger('bytes'),
-  maxImagePixels: positiveInteger('pixels'),
   prices: z
     .record(
       z.string(),

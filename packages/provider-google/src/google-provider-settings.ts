@@ -1,4 +1,5 @@
 import { expected } from '@layerloom/core';
+import { adapterSettingsShape } from '@layerloom/core/http';
 import { z } from 'zod';
 import type { GoogleImagePrices } from './google-image-prices.js';
 
@@ -43,38 +44,12 @@ export interface GoogleProviderSettings {
   readonly prices?: GoogleImagePrices;
 }
 
-const milliseconds = expected('a positive number of milliseconds');
-const positiveMilliseconds = z.number(milliseconds).positive(milliseconds).optional();
-
-const positiveInteger = (unit: string) => {
-  const message = expected(`a positive integer number of ${unit}`);
-  return z.number(message).int(message).positive(message).optional();
-};
-
-const httpUrl = expected('an absolute http(s) URL');
-
 const dollars = expected('a price in US dollars');
 const price = z.number(dollars).nonnegative(dollars);
 
 /** Schema of {@link GoogleProviderSettings}. */
 export const googleProviderSettingsSchema = z.strictObject({
-  apiKey: z
-    .string(expected('a non-empty string'))
-    .min(1, expected('a non-empty string'))
-    .optional(),
-  baseURL: z
-    .string(httpUrl)
-    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), httpUrl)
-    .optional(),
-  headers: z
-    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
-    .optional(),
-  timeoutMs: positiveMilliseconds,
-  connectTimeoutMs: positiveMilliseconds,
-  headersTimeoutMs: positiveMilliseconds,
-  bodyTimeoutMs: positiveMilliseconds,
-  maxImageBytes: positiveInteger('bytes'),
-  maxImagePixels: positiveInteger('pixels'),
+  ...adapterSettingsShape,
   prices: z
     .record(
       z.string(),

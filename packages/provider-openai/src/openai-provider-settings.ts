@@ -1,5 +1,9 @@
 import { expected } from '@layerloom/core';
-import { type ImageDownloadOptions, imageDownloadOptionsSchema } from '@layerloom/core/http';
+import {
+  adapterSettingsShape,
+  type ImageDownloadOptions,
+  imageDownloadOptionsSchema,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import type { OpenAIImagePrices } from './openai-image-prices.js';
 
@@ -52,24 +56,10 @@ export interface OpenAIProviderSettings {
   readonly imageDownload?: ImageDownloadOptions;
 }
 
-const positiveMilliseconds = z
-  .number(expected('a positive number of milliseconds'))
-  .positive(expected('a positive number of milliseconds'))
-  .optional();
-
 const nonEmptyString = z
   .string(expected('a non-empty string'))
   .min(1, expected('a non-empty string'))
   .optional();
-
-const isHttpUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-};
 
 const perSize = z.record(
   z.string(),
@@ -78,30 +68,9 @@ const perSize = z.record(
 
 /** Schema of {@link OpenAIProviderSettings}. */
 export const openAIProviderSettingsSchema = z.strictObject({
-  apiKey: nonEmptyString,
-  baseURL: z
-    .string(expected('an absolute http(s) URL'))
-    .refine(isHttpUrl, expected('an absolute http(s) URL'))
-    .optional(),
+  ...adapterSettingsShape,
   organization: nonEmptyString,
   project: nonEmptyString,
-  headers: z
-    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
-    .optional(),
-  timeoutMs: positiveMilliseconds,
-  connectTimeoutMs: positiveMilliseconds,
-  headersTimeoutMs: positiveMilliseconds,
-  bodyTimeoutMs: positiveMilliseconds,
-  maxImageBytes: z
-    .number(expected('a positive integer number of bytes'))
-    .int(expected('a positive integer number of bytes'))
-    .positive(expected('a positive integer number of bytes'))
-    .optional(),
-  maxImagePixels: z
-    .number(expected('a positive integer number of pixels'))
-    .int(expected('a positive integer number of pixels'))
-    .positive(expected('a positive integer number of pixels'))
-    .optional(),
   prices: z
     .record(
       z.string(),

@@ -1,5 +1,9 @@
 import { expected } from '@layerloom/core';
-import { type ImageDownloadOptions, imageDownloadOptionsSchema } from '@layerloom/core/http';
+import {
+  adapterSettingsShape,
+  type ImageDownloadOptions,
+  imageDownloadOptionsSchema,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import type { ReplicateImagePrices } from './replicate-image-prices.js';
 
@@ -67,45 +71,15 @@ const positiveMilliseconds = z
   .positive(expected('a positive number of milliseconds'))
   .optional();
 
-const isHttpUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-};
-
 const dollars = z
   .number(expected('a price in US dollars'))
   .nonnegative(expected('a price in US dollars'));
-
-const positiveInteger = (unit: string) =>
-  z
-    .number(expected(`a positive integer number of ${unit}`))
-    .int(expected(`a positive integer number of ${unit}`))
-    .positive(expected(`a positive integer number of ${unit}`))
-    .optional();
 
 const waitPhrase = 'an integer from 1 to 60, or false';
 
 /** Schema of {@link ReplicateProviderSettings}. */
 export const replicateProviderSettingsSchema = z.strictObject({
-  apiKey: z
-    .string(expected('a non-empty string'))
-    .min(1, expected('a non-empty string'))
-    .optional(),
-  baseURL: z
-    .string(expected('an absolute http(s) URL'))
-    .refine(isHttpUrl, expected('an absolute http(s) URL'))
-    .optional(),
-  headers: z
-    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
-    .optional(),
-  timeoutMs: positiveMilliseconds,
-  connectTimeoutMs: positiveMilliseconds,
-  headersTimeoutMs: positiveMilliseconds,
-  bodyTimeoutMs: positiveMilliseconds,
+  ...adapterSettingsShape,
   waitSeconds: z
     .union([z.number(), z.literal(false)], expected(waitPhrase))
     .refine(
@@ -119,8 +93,6 @@ export const replicateProviderSettingsSchema = z.strictObject({
     .min(1000, expected('a number of milliseconds from 1000 to 86400000'))
     .max(86_400_000, expected('a number of milliseconds from 1000 to 86400000'))
     .optional(),
-  maxImageBytes: positiveInteger('bytes'),
-  maxImagePixels: positiveInteger('pixels'),
   prices: z
     .record(
       z.string(),

@@ -1,4 +1,5 @@
 import { expected, integerRangeSchema } from '@layerloom/core';
+import { adapterSettingsShape } from '@layerloom/core/http';
 import { z } from 'zod';
 import type { StabilityPriceOverrides } from './stability-prices.js';
 
@@ -48,49 +49,19 @@ export interface StabilityProviderSettings {
   readonly prices?: StabilityPriceOverrides;
 }
 
-const positiveMilliseconds = z
-  .number(expected('a positive number of milliseconds'))
-  .positive(expected('a positive number of milliseconds'))
-  .optional();
-
 const headerValue = z
   .string(expected('a non-empty string of at most 256 characters'))
   .min(1, expected('a non-empty string of at most 256 characters'))
   .max(256, expected('a non-empty string of at most 256 characters'))
   .optional();
 
-const isHttpUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-};
-
 const nonNegative = (phrase: string) => z.number(expected(phrase)).nonnegative(expected(phrase));
 
 /** Schema of {@link StabilityProviderSettings}. */
 export const stabilityProviderSettingsSchema = z.strictObject({
-  apiKey: z
-    .string(expected('a non-empty string'))
-    .min(1, expected('a non-empty string'))
-    .optional(),
-  baseURL: z
-    .string(expected('an absolute http(s) URL'))
-    .refine(isHttpUrl, expected('an absolute http(s) URL'))
-    .optional(),
-  headers: z
-    .record(z.string(), z.string(expected('a string')), expected('an object of header strings'))
-    .optional(),
+  ...adapterSettingsShape,
   clientId: headerValue,
   clientVersion: headerValue,
-  timeoutMs: positiveMilliseconds,
-  connectTimeoutMs: positiveMilliseconds,
-  headersTimeoutMs: positiveMilliseconds,
-  bodyTimeoutMs: positiveMilliseconds,
-  maxImageBytes: integerRangeSchema(1, 2 ** 31, 'a positive integer number of bytes').optional(),
-  maxImagePixels: integerRangeSchema(1, 2 ** 40, 'a positive integer number of pixels').optional(),
   rateLimitRetryAfterMs: integerRangeSchema(0, 60_000, 'an integer from 0 to 60000 ms').optional(),
   prices: z
     .strictObject({

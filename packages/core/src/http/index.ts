@@ -3,6 +3,8 @@
  *
  * @module \@layerloom/core/http
  */
+
+export { adapterSettingsShape, httpUrlSchema } from './adapter-settings-shape.js';
 export { type BasicCredentials, basicAuthorization } from './basic-authorization.js';
 export {
   createHttpClient,
