@@ -1,5 +1,6 @@
 import { expected } from '@layerloom/core';
 import {
+  type AdapterSettings,
   adapterSettingsShape,
   type HttpTimeoutSettings,
   httpTimeoutSettingsShape,
@@ -15,8 +16,10 @@ import type { FalImagePrices } from './fal-image-prices.js';
  * call — a submit, a status poll, a result, a sync run —, `connectTimeoutMs`,
  * `headersTimeoutMs`, keep it above the slowest generation with `mode: 'sync'`, and
  * `bodyTimeoutMs`) are core's {@link HttpTimeoutSettings}.
+ *
+ * Defaults of the shared settings: `maxImageBytes` 64 MiB, `maxImagePixels` 50_000_000.
  */
-export interface FalProviderSettings extends HttpTimeoutSettings {
+export interface FalProviderSettings extends AdapterSettings {
   /**
    * fal API key, sent as `Authorization: Key …` and never shown in an error, warning, event or
    * `providerMetadata`. Read when the first request is sent, so an instance can be created (and
@@ -27,8 +30,6 @@ export interface FalProviderSettings extends HttpTimeoutSettings {
   readonly baseURL?: string;
   /** Base URL of the synchronous API, used with the option `mode: 'sync'`. @default 'https://fal.run' */
   readonly syncBaseURL?: string;
-  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Wait between two status polls of a queued request, in milliseconds. @default 500 */
   readonly pollIntervalMs?: number;
   /**
@@ -37,13 +38,6 @@ export interface FalProviderSettings extends HttpTimeoutSettings {
    * @default 600_000
    */
   readonly queueTimeoutMs?: number;
-  /** Largest image accepted, in bytes. @default 64 MiB */
-  readonly maxImageBytes?: number;
-  /**
-   * Largest image accepted, in pixels, as declared by the image header (guards against
-   * decompression bombs). @default 50_000_000
-   */
-  readonly maxImagePixels?: number;
   /**
    * Prices by model id, replacing entries of `defaultFalImagePrices` model by model (add prices
    * for models the table lacks, or update them). @default defaultFalImagePrices

@@ -1,5 +1,6 @@
 import { expected } from '@layerloom/core';
 import {
+  type AdapterSettings,
   adapterSettingsShape,
   type ImageDownloadOptions,
   imageDownloadOptionsSchema,
@@ -7,8 +8,12 @@ import {
 import { z } from 'zod';
 import type { OpenAIImagePrices } from './openai-image-prices.js';
 
-/** Settings of `createOpenAI`. Every setting is optional. */
-export interface OpenAIProviderSettings {
+/**
+ * Settings of `createOpenAI`. Every setting is optional. Defaults of the shared settings:
+ * `timeoutMs` 600_000, `connectTimeoutMs` 10_000, `headersTimeoutMs` 300_000, `bodyTimeoutMs`
+ * 300_000, `maxImageBytes` 64 MiB, `maxImagePixels` 50_000_000.
+ */
+export interface OpenAIProviderSettings extends AdapterSettings {
   /**
    * OpenAI API key, sent as `Authorization: Bearer …` and never shown in an error, warning or
    * event. Read when the first request is sent, so an instance can be created (and plans
@@ -24,26 +29,6 @@ export interface OpenAIProviderSettings {
   readonly organization?: string;
   /** Project id, sent as `OpenAI-Project`. @default process.env.OPENAI_PROJECT_ID */
   readonly project?: string;
-  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Limit for a whole API call, in milliseconds (the image and the upload). @default 600_000 */
-  readonly timeoutMs?: number;
-  /** Limit for opening a connection, in milliseconds. @default 10_000 */
-  readonly connectTimeoutMs?: number;
-  /**
-   * Limit for the response headers to arrive, in milliseconds. Image generation answers only
-   * when the image is done, so keep it above the slowest generation. @default 300_000
-   */
-  readonly headersTimeoutMs?: number;
-  /** Limit for silence while the body arrives, in milliseconds. @default 300_000 */
-  readonly bodyTimeoutMs?: number;
-  /** Largest image accepted, in bytes (checked before decoding base64). @default 64 MiB */
-  readonly maxImageBytes?: number;
-  /**
-   * Largest image accepted, in pixels, as declared by the image header (guards against
-   * decompression bombs). @default 50_000_000
-   */
-  readonly maxImagePixels?: number;
   /**
    * Prices by model id, replacing entries of `defaultOpenAIImagePrices` model by model (add
    * prices for models the table lacks, or update them). @default defaultOpenAIImagePrices

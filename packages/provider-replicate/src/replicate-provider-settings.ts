@@ -1,5 +1,6 @@
 import { expected } from '@layerloom/core';
 import {
+  type AdapterSettings,
   adapterSettingsShape,
   type ImageDownloadOptions,
   imageDownloadOptionsSchema,
@@ -7,8 +8,12 @@ import {
 import { z } from 'zod';
 import type { ReplicateImagePrices } from './replicate-image-prices.js';
 
-/** Settings of `createReplicate`. Every setting is optional. */
-export interface ReplicateProviderSettings {
+/**
+ * Settings of `createReplicate`. Every setting is optional. Defaults of the shared settings:
+ * `timeoutMs` 120_000, `connectTimeoutMs` 10_000, `headersTimeoutMs` 90_000, `bodyTimeoutMs`
+ * 60_000, `maxImageBytes` 64 MiB, `maxImagePixels` 50_000_000.
+ */
+export interface ReplicateProviderSettings extends AdapterSettings {
   /**
    * Replicate API token, sent as `Authorization: Bearer …` and never shown in an error, warning
    * or event. Read when the first request is sent, so an instance can be created (and plans
@@ -17,20 +22,6 @@ export interface ReplicateProviderSettings {
   readonly apiKey?: string;
   /** API base URL, e.g. a proxy. @default 'https://api.replicate.com/v1' */
   readonly baseURL?: string;
-  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Limit for one API request, in milliseconds (not the whole prediction). @default 120_000 */
-  readonly timeoutMs?: number;
-  /** Limit for opening a connection, in milliseconds. @default 10_000 */
-  readonly connectTimeoutMs?: number;
-  /**
-   * Limit for the response headers to arrive, in milliseconds. Keep it above `waitSeconds`: a
-   * create call with `Prefer: wait` answers only when the prediction is done or the wait is
-   * over. @default 90_000
-   */
-  readonly headersTimeoutMs?: number;
-  /** Limit for silence while a body arrives, in milliseconds. @default 60_000 */
-  readonly bodyTimeoutMs?: number;
   /**
    * How long the create call asks Replicate to hold the answer until the prediction is done
    * (`Prefer: wait=N`), 1–60 seconds; `false` creates without waiting and polls at once.
@@ -45,13 +36,6 @@ export interface ReplicateProviderSettings {
    * a retryable `provider_timeout` when it is still running then. @default 900_000
    */
   readonly predictionTimeoutMs?: number;
-  /** Largest image accepted, in bytes (downloads and data URIs). @default 64 MiB */
-  readonly maxImageBytes?: number;
-  /**
-   * Most pixels (`width * height`) an output image's header may declare: a small file can
-   * claim a huge size and exhaust memory when decoded. @default 50_000_000
-   */
-  readonly maxImagePixels?: number;
   /**
    * Your prices by model: each entry replaces that model's entry of
    * `defaultReplicateImagePrices` (or adds a model it lacks); the others stay.

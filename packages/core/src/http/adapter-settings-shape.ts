@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expected } from '../schema/format-issues.js';
-import { httpTimeoutSettingsShape } from './http-timeout-settings.js';
+import { type HttpTimeoutSettings, httpTimeoutSettingsShape } from './http-timeout-settings.js';
 
 const isHttpUrl = (value: string) =>
   URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
@@ -33,3 +33,20 @@ export const adapterSettingsShape = {
   maxImageBytes: positiveInteger('a positive integer number of bytes'),
   maxImagePixels: positiveInteger('a positive integer number of pixels'),
 };
+
+/**
+ * The settings every hosted-service adapter takes besides its key and base URL (whose
+ * defaults are the adapter's own), as {@link adapterSettingsShape} validates them. Each
+ * adapter's settings type extends it and states its defaults.
+ */
+export interface AdapterSettings extends HttpTimeoutSettings {
+  /** Extra headers sent with every API request; they win over the adapter's own. @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Largest image accepted, in bytes (checked before decoding base64). */
+  readonly maxImageBytes?: number;
+  /**
+   * Largest image accepted, in pixels, as its header declares it (guards against
+   * decompression bombs).
+   */
+  readonly maxImagePixels?: number;
+}

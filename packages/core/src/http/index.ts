@@ -4,7 +4,11 @@
  * @module \@layerloom/core/http
  */
 
-export { adapterSettingsShape, httpUrlSchema } from './adapter-settings-shape.js';
+export {
+  type AdapterSettings,
+  adapterSettingsShape,
+  httpUrlSchema,
+} from './adapter-settings-shape.js';
 export { type BasicCredentials, basicAuthorization } from './basic-authorization.js';
 export {
   createHttpClient,
