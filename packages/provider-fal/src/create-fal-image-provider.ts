@@ -1,8 +1,9 @@
 import {
   createFingerprint,
-  expected,
   type ImageRequest,
   type ImageResult,
+  imageRequestSchema,
+  nonEmptyPromptSchema,
   type PlannedImageRequest,
   type Provider,
   ProviderError,
@@ -45,23 +46,10 @@ export interface FalImageProviderContext {
   readonly queueTimeoutMs: number;
 }
 
-const encodedImage = z.object({
-  bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
-  mediaType: z.string(expected('a media type')),
-});
-
 /** The fields of an `ImageRequest` this adapter reads, checked before anything is sent. */
-const imageRequestShape = z.looseObject({
-  prompt: z.string(expected('a non-empty string')).min(1, expected('a non-empty string')),
-  width: z.number().int().positive().max(65_535),
-  height: z.number().int().positive().max(65_535),
-  negativePrompt: z.string().optional(),
+const imageRequestShape = imageRequestSchema.extend({
+  prompt: nonEmptyPromptSchema,
   seed: z.number().int().optional(),
-  transparent: z.boolean().optional(),
-  image: encodedImage.optional(),
-  mask: encodedImage.optional(),
-  strength: z.number().min(0).max(1).optional(),
-  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
 });
 
 /** Room for the JSON around an inline (`sync_mode`) image. */

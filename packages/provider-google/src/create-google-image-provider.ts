@@ -1,8 +1,9 @@
 import {
   createFingerprint,
-  expected,
   type ImageRequest,
   type ImageResult,
+  imageRequestSchema,
+  nonEmptyPromptSchema,
   type PlannedImageRequest,
   type Provider,
   parseWithSchema,
@@ -29,30 +30,16 @@ export interface GoogleImageProviderContext {
   readonly maxImagePixels: number;
 }
 
-const encodedImageSchema = z.object({
-  bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
-  mediaType: z.string(),
-});
-
-const requestSchema = z.object({
-  prompt: z.string().min(1),
-  width: z.number().int().min(1).max(65_535),
-  height: z.number().int().min(1).max(65_535),
-  negativePrompt: z.string().optional(),
-  seed: z.number().int().min(0).max(2_147_483_647).optional(),
-  transparent: z.boolean().optional(),
-  image: encodedImageSchema.optional(),
-  mask: encodedImageSchema.optional(),
-  strength: z.number().min(0).max(1).optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
-  onProgress: z.function().optional(),
-});
-
 const definedEntries = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(
     Object.entries(value).filter(([, entry]) => entry !== undefined),
   ) as Partial<T>;
+
+/** The request fields this adapter reads, checked before anything is sent. */
+const requestSchema = imageRequestSchema.extend({
+  prompt: nonEmptyPromptSchema,
+  seed: z.number().int().min(0).max(2_147_483_647).optional(),
+});
 
 /**
  * Builds the `Provider` for one model of the Gemini API.

@@ -1,15 +1,15 @@
 import {
   createFingerprint,
-  expected,
   type ImageRequest,
   type ImageResult,
+  imageRequestSchema,
+  nonEmptyPromptSchema,
   type PlannedImageRequest,
   type Provider,
   parseWithSchema,
 } from '@layerloom/core';
 import type { ImageDownloadOptions } from '@layerloom/core/http';
 import { base64EncodedLength, type HttpBody, type HttpClient } from '@layerloom/core/http';
-import { z } from 'zod';
 import { buildEditForm } from './build-edit-form.js';
 import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cost.js';
 import { checkEditInputs } from './check-edit-inputs.js';
@@ -42,26 +42,6 @@ export interface OpenAIImageProviderContext {
   readonly imageDownload: ImageDownloadOptions;
 }
 
-const encodedImageSchema = z.object({
-  bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
-  mediaType: z.string(),
-});
-
-const requestSchema = z.object({
-  prompt: z.string().min(1),
-  width: z.number().int().min(1).max(65_535),
-  height: z.number().int().min(1).max(65_535),
-  negativePrompt: z.string().optional(),
-  seed: z.number().optional(),
-  transparent: z.boolean().optional(),
-  image: encodedImageSchema.optional(),
-  mask: encodedImageSchema.optional(),
-  strength: z.number().min(0).max(1).optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
-  onProgress: z.function().optional(),
-});
-
 const knownOptions = new Set(Object.keys(openAIImageOptionFields));
 
 /** Base64 grows bytes by 4/3; a little room for the JSON around the image. */
@@ -90,6 +70,9 @@ function usageOf(usage: OpenAIImageUsage | undefined): Record<string, number> | 
   );
   return Object.keys(result).length === 0 ? undefined : result;
 }
+
+/** The request fields this adapter reads, checked before anything is sent. */
+const requestSchema = imageRequestSchema.extend({ prompt: nonEmptyPromptSchema });
 
 /**
  * Builds the `Provider` for one OpenAI image model.

@@ -1,9 +1,10 @@
 import {
   createFingerprint,
-  expected,
   formatSize,
   type ImageRequest,
   type ImageResult,
+  imageRequestSchema,
+  nonEmptyPromptSchema,
   type PlannedImageRequest,
   type Provider,
   type ProviderCapabilities,
@@ -49,30 +50,6 @@ export interface ReplicateImageProviderContext {
   /** Keeps cancellations that outlive their call, for `close()`. */
   readonly detach: (work: Promise<unknown>) => void;
 }
-
-const imageSchema = z.object(
-  {
-    bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
-    mediaType: z.string(expected('a media type')),
-  },
-  expected('`{ bytes, mediaType }`'),
-);
-
-/** The fields of an `ImageRequest` the adapter reads, checked before any call. */
-const imageRequestSchema = z.object({
-  prompt: z.string(expected('a non-empty string')).min(1, expected('a non-empty string')),
-  width: z.number().int().min(1).max(65_535),
-  height: z.number().int().min(1).max(65_535),
-  negativePrompt: z.string().optional(),
-  seed: z.number().int().optional(),
-  transparent: z.boolean().optional(),
-  image: imageSchema.optional(),
-  mask: imageSchema.optional(),
-  strength: z.number().min(0).max(1).optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
-  onProgress: z.function().optional(),
-});
 
 /** The capabilities of a model: its spec's, or for unknown models what `inputNames` maps. */
 function capabilitiesOf(
@@ -135,6 +112,12 @@ function predictionFailure(
   });
 }
 
+/** The fields of an `ImageRequest` the adapter reads, checked before any call. */
+const requestSchema = imageRequestSchema.extend({
+  prompt: nonEmptyPromptSchema,
+  seed: z.number().int().optional(),
+});
+
 /**
  * Builds the `Provider` for one Replicate model.
  *
@@ -172,7 +155,7 @@ export function createReplicateImageProvider(
     },
 
     async generate(request: ImageRequest): Promise<ImageResult> {
-      parseWithSchema(imageRequestSchema, request, 'request');
+      parseWithSchema(requestSchema, request, 'request');
       const mapped = mapImageRequest(spec, request, optionsFor(request));
       const warnings = [...mapped.warnings];
       if (!spec.known) {

@@ -1,9 +1,9 @@
 import {
   createFingerprint,
   type EncodedImage,
-  expected,
   type ImageRequest,
   type ImageResult,
+  imageRequestSchema,
   type PlannedImageRequest,
   type Provider,
   type ProviderCapabilities,
@@ -54,26 +54,6 @@ export interface StabilityProviderContext {
   readonly rateLimitRetryAfterMs: number;
 }
 
-const encodedImageSchema = z.object({
-  bytes: z.instanceof(Uint8Array, expected('a Uint8Array')),
-  mediaType: z.string(),
-});
-
-const requestSchema = z.object({
-  prompt: z.string(),
-  width: z.number().int().min(1).max(65_535),
-  height: z.number().int().min(1).max(65_535),
-  negativePrompt: z.string().optional(),
-  seed: z.number().int().min(0).optional(),
-  transparent: z.boolean().optional(),
-  image: encodedImageSchema.optional(),
-  mask: encodedImageSchema.optional(),
-  strength: z.number().min(0).max(1).optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-  signal: z.instanceof(AbortSignal, expected('an AbortSignal')),
-  onProgress: z.function().optional(),
-});
-
 const extensions: Record<string, string> = {
   'image/png': 'png',
   'image/webp': 'webp',
@@ -88,6 +68,9 @@ function definedEntries<T extends object>(value: T): Partial<T> {
     Object.entries(value).filter(([, entry]) => entry !== undefined),
   ) as Partial<T>;
 }
+
+/** The request fields this adapter reads, checked before anything is sent. */
+const requestSchema = imageRequestSchema.extend({ seed: z.number().int().min(0).optional() });
 
 /**
  * Builds one Stability `Provider`: a generate model (`target.spec`), or the remove-background
