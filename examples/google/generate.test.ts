@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   type FakeGoogle,
 } from '../../packages/provider-google/src/fixtures/fake-google-server.js';
 import { testApiKey } from '../../packages/provider-google/src/fixtures/google-responses.js';
+import { runExampleScript } from '../run-example-script.js';
 import { noKeyMessage, runGoogleExample } from './generate.js';
 
 let fake: FakeGoogle;
@@ -54,24 +55,10 @@ describe('examples/google/generate.ts', () => {
 
   it('with a key, paints and writes the PNG (against a fake Gemini API)', async () => {
     const output = join(directory, 'lighthouse.png');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        GEMINI_API_KEY: testApiKey,
-        GEMINI_BASE_URL: fake.baseURL,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout, stderr } = await runExampleScript(script, [output], {
+      GEMINI_API_KEY: testApiKey,
+      GEMINI_BASE_URL: fake.baseURL,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
 

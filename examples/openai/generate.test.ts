@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   type FakeOpenAI,
 } from '../../packages/provider-openai/src/fixtures/fake-openai-server.js';
 import { testApiKey } from '../../packages/provider-openai/src/fixtures/openai-responses.js';
+import { runExampleScript } from '../run-example-script.js';
 import { noKeyMessage, runOpenAIExample } from './generate.js';
 
 let fake: FakeOpenAI;
@@ -54,24 +55,10 @@ describe('examples/openai/generate.ts', () => {
   it('with a key, streams a preview and writes the transparent cut-out (against a fake OpenAI API)', async () => {
     const script = fileURLToPath(new URL('./generate.ts', import.meta.url));
     const output = join(directory, 'fox.png');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: {
-        PATH: process.env.PATH ?? '',
-        OPENAI_API_KEY: testApiKey,
-        OPENAI_BASE_URL: fake.baseURL,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout, stderr } = await runExampleScript(script, [output], {
+      OPENAI_API_KEY: testApiKey,
+      OPENAI_BASE_URL: fake.baseURL,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   fakeImageDownload,
   testApiKey,
 } from '../../packages/provider-replicate/src/fixtures/fake-replicate-server.js';
+import { runExampleScript } from '../run-example-script.js';
 import { noTokenMessage, runReplicateExample } from './generate.js';
 
 let fake: FakeReplicate;
@@ -58,24 +59,10 @@ describe('examples/replicate/generate.ts', () => {
     // A data: URI output, so that the child process needs no download from a fake file host.
     fake.script({ polls: 2, output: 'data-uri' });
     const output = join(directory, 'lighthouse.png');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        REPLICATE_API_TOKEN: testApiKey,
-        REPLICATE_BASE_URL: fake.baseURL,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout, stderr } = await runExampleScript(script, [output], {
+      REPLICATE_API_TOKEN: testApiKey,
+      REPLICATE_BASE_URL: fake.baseURL,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(fake.lastCreate().path).toBe('/v1/models/black-forest-labs/flux-schnell/predictions');

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import {
   fieldsOf,
   testApiKey,
 } from '../../packages/provider-stability/src/fixtures/fake-stability-server.js';
+import { runExampleScript } from '../run-example-script.js';
 import { noKeyMessage, runStabilityExample } from './generate.js';
 
 let fake: FakeStability;
@@ -55,24 +56,10 @@ describe('examples/stability/generate.ts', () => {
 
   it('with a key, paints, cuts out and writes a transparent PNG (against a fake Stability API)', async () => {
     const output = join(directory, 'fox.png');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, output], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        STABILITY_API_KEY: testApiKey,
-        STABILITY_BASE_URL: fake.baseURL,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout, stderr } = await runExampleScript(script, [output], {
+      STABILITY_API_KEY: testApiKey,
+      STABILITY_BASE_URL: fake.baseURL,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
 
