@@ -1,5 +1,5 @@
 import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient } from '@layerloom/core/http';
+import { createHttpClient, type HttpClient, httpTimeoutsOf } from '@layerloom/core/http';
 import { z } from 'zod';
 import { createGoogleImageProvider } from './create-google-image-provider.js';
 import { describeGoogleError } from './describe-google-error.js';
@@ -76,14 +76,7 @@ export function createGoogle(settings: GoogleProviderSettings = {}): GoogleProvi
       headers: { 'x-goog-api-key': apiKey, ...extra },
       secrets: [apiKey],
       describeError: describeGoogleError,
-      ...(parsed.timeoutMs === undefined ? {} : { timeoutMs: parsed.timeoutMs }),
-      ...(parsed.connectTimeoutMs === undefined
-        ? {}
-        : { connectTimeoutMs: parsed.connectTimeoutMs }),
-      ...(parsed.headersTimeoutMs === undefined
-        ? {}
-        : { headersTimeoutMs: parsed.headersTimeoutMs }),
-      ...(parsed.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: parsed.bodyTimeoutMs }),
+      ...httpTimeoutsOf(parsed),
     });
     return client;
   };

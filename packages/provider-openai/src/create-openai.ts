@@ -1,5 +1,5 @@
 import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient } from '@layerloom/core/http';
+import { createHttpClient, type HttpClient, httpTimeoutsOf } from '@layerloom/core/http';
 import { z } from 'zod';
 import { createOpenAIImageProvider } from './create-openai-image-provider.js';
 import { describeOpenAIError } from './describe-openai-error.js';
@@ -80,14 +80,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       headers: { ...own, ...extra },
       secrets: [apiKey],
       describeError: describeOpenAIError,
-      ...(parsed.timeoutMs === undefined ? {} : { timeoutMs: parsed.timeoutMs }),
-      ...(parsed.connectTimeoutMs === undefined
-        ? {}
-        : { connectTimeoutMs: parsed.connectTimeoutMs }),
-      ...(parsed.headersTimeoutMs === undefined
-        ? {}
-        : { headersTimeoutMs: parsed.headersTimeoutMs }),
-      ...(parsed.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: parsed.bodyTimeoutMs }),
+      ...httpTimeoutsOf(parsed),
     });
     return client;
   };
