@@ -95,6 +95,22 @@ describe('computeCacheKey', () => {
     expect(withImage([1, 2, 3])).not.toBe(withImage([1, 2, 4]));
   });
 
+  it('hashes reference images by content and order, and keeps keys without them unchanged', () => {
+    const png = (bytes: number[]) => ({ bytes: new Uint8Array(bytes), mediaType: 'image/png' });
+    const withReferences = (...images: number[][]) =>
+      computeCacheKey({
+        providerId: 'p',
+        modelId: 'm',
+        request: { ...request, referenceImages: images.map(png) },
+      });
+    expect(withReferences([1], [2])).toBe(withReferences([1], [2]));
+    expect(withReferences([1], [2])).not.toBe(withReferences([2], [1]));
+    expect(withReferences([1], [2])).not.toBe(withReferences([1], [3]));
+    expect(computeCacheKey({ providerId: 'p', modelId: 'm', request })).not.toBe(
+      withReferences([1]),
+    );
+  });
+
   it('refuses a malformed input with a ValidationError', () => {
     expect(() => computeCacheKey({ providerId: 'p', modelId: 'm' } as never)).toThrow(
       'Expected `request` to be a request `{ prompt, width, height, … }`, got nothing',

@@ -153,6 +153,11 @@ export const providerSchema = z.object(
         seed: z.boolean(expected('a boolean')),
         maxImagesPerCall: z.number(expected('a positive integer')).int().min(1),
         sizes: sizesSchema,
+        maxReferenceImages: z
+          .number(expected('a whole number from 0'))
+          .int(expected('a whole number from 0'))
+          .min(0, expected('a whole number from 0'))
+          .optional(),
       },
       expected('provider capabilities'),
     ),

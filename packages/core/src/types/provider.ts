@@ -24,6 +24,11 @@ export interface ProviderCapabilities {
   readonly maxImagesPerCall: number;
   /** Sizes it can generate: a list, or a range. Requests are snapped to the nearest one. */
   readonly sizes: readonly ImageSize[] | SizeRange;
+  /**
+   * Most reference images (`ImageRequest.referenceImages`) one call accepts besides `image`.
+   * @default 0 (the provider takes no reference images; the planner warns and drops them)
+   */
+  readonly maxReferenceImages?: number;
 }
 
 /** Progress of one provider call. */
@@ -54,6 +59,12 @@ export interface ImageRequest {
   readonly image?: EncodedImage;
   /** Inpainting mask for `image`. */
   readonly mask?: EncodedImage;
+  /**
+   * Further input images the provider should take as references for what it paints (a world
+   * pack's character sheet, say), in order. Sent only to providers whose
+   * `capabilities.maxReferenceImages` allows them; hashed into the cache key like `image`.
+   */
+  readonly referenceImages?: readonly EncodedImage[];
   /** How far the result may move away from `image`, 0..1. Each adapter documents its mapping. */
   readonly strength?: number;
   /** Provider-specific options. */
