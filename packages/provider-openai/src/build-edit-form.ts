@@ -10,24 +10,35 @@ const extensions: Record<string, string> = {
 const blobOf = (bytes: Uint8Array, mediaType: string) =>
   new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mediaType });
 
+/** One file of an edit: the image and its media type, read from its bytes. */
+export interface EditFile {
+  /** The image. */
+  readonly image: EncodedImage;
+  /** Its media type, read from its bytes. */
+  readonly mediaType: string;
+}
+
 /**
  * The multipart body of `POST /images/edits`, encoded like openai-node: every field as a string
- * (`n=1`, `stream=true`), a single input image as the `image` part and the mask as `mask`.
+ * (`n=1`, `stream=true`); one input image as the `image` part, several as repeated `image[]`
+ * parts in order (openai-node turns an array into `image[]`); the mask as `mask`.
  *
  * @param fields - the wire fields.
- * @param image - the input image.
- * @param imageType - its media type, read from its bytes.
- * @param mask - the mask (a PNG), if any.
+ * @param images - the input images, the edited one first.
+ * @param mask - the mask (a PNG in OpenAI's convention), if any.
  */
 export function buildEditForm(
   fields: Readonly<Record<string, string | number | boolean>>,
-  image: EncodedImage,
-  imageType: string,
+  images: readonly EditFile[],
   mask: EncodedImage | undefined,
 ): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
-  form.append('image', blobOf(image.bytes, imageType), `image.${extensions[imageType] ?? 'png'}`);
+  const part = images.length === 1 ? 'image' : 'image[]';
+  images.forEach(({ image, mediaType }, index) => {
+    const name = index === 0 ? 'image' : `reference-${index}`;
+    form.append(part, blobOf(image.bytes, mediaType), `${name}.${extensions[mediaType] ?? 'png'}`);
+  });
   if (mask !== undefined) form.append('mask', blobOf(mask.bytes, 'image/png'), 'mask.png');
   return form;
 }

@@ -15,58 +15,82 @@ const megabytes = (bytes: number) => `${bytes / (1024 * 1024)} MB`;
 
 /** The checked inputs of an edit, with the format read from their bytes. */
 export interface CheckedEditInputs {
-  /** The input image's format and size. */
+  /** The first input image's format and size. */
   readonly image: OpenAIImageInspection;
+  /** Every input image's format and size, in order. */
+  readonly images: readonly OpenAIImageInspection[];
   /** The mask's format and size, when there is a mask. */
   readonly mask: OpenAIImageInspection | undefined;
 }
 
 /**
- * Checks an edit's input image and mask against what the model accepts, before any upload: the
- * format (read from the bytes, not the declared media type), the byte size, dall-e-2's square
- * PNG rule, and that the mask is a PNG of the image's size.
+ * Checks one input image against what the model accepts: the format (read from the bytes, not
+ * the declared media type), the byte size, and dall-e-2's square rule.
  *
  * @param modelId - the model, for messages.
  * @param spec - the model's rules.
  * @param image - the input image.
- * @param mask - the mask, if any.
- * @throws ValidationError naming `image` or `mask`.
+ * @param path - its path in the request, e.g. `['referenceImages', 2]`.
+ * @throws ValidationError naming the path.
  */
-export function checkEditInputs(
+function checkInputImage(
   modelId: string,
   spec: OpenAIImageModelSpec,
   image: EncodedImage,
-  mask: EncodedImage | undefined,
-): CheckedEditInputs {
+  path: readonly (string | number)[],
+): OpenAIImageInspection {
+  const name = `\`${path.join('.')}\``;
   const accepted = spec.inputImageTypes.map((type) => typeNames[type] ?? type).join(' or ');
   const imageInfo = inspectOpenAIImage(image.bytes);
   if (imageInfo === undefined || !spec.inputImageTypes.includes(imageInfo.mediaType)) {
     throw ValidationError.field(
-      ['image'],
-      `Expected \`image\` to be a ${accepted} file for ${modelId}, got ${imageInfo?.mediaType ?? `bytes that are not an image (declared ${image.mediaType})`}`,
+      path,
+      `Expected ${name} to be a ${accepted} file for ${modelId}, got ${imageInfo?.mediaType ?? `bytes that are not an image (declared ${image.mediaType})`}`,
       'request',
     );
   }
   if (image.bytes.byteLength > spec.maxInputImageBytes) {
     throw ValidationError.field(
-      ['image'],
-      `Expected \`image\` to be at most ${megabytes(spec.maxInputImageBytes)} for ${modelId}, got ${image.bytes.byteLength} bytes`,
+      path,
+      `Expected ${name} to be at most ${megabytes(spec.maxInputImageBytes)} for ${modelId}, got ${image.bytes.byteLength} bytes`,
       'request',
     );
   }
   if (spec.squareInputImage && imageInfo.width !== imageInfo.height) {
     throw ValidationError.field(
-      ['image'],
-      `Expected \`image\` to be square for ${modelId}, got ${imageInfo.width}x${imageInfo.height}`,
+      path,
+      `Expected ${name} to be square for ${modelId}, got ${imageInfo.width}x${imageInfo.height}`,
       'request',
     );
   }
-  if (mask === undefined) return { image: imageInfo, mask: undefined };
+  return imageInfo;
+}
+
+/**
+ * Checks an edit's input images and mask against what the model accepts, before any upload:
+ * each image's format, byte size and dall-e-2's square PNG rule, and that the mask is a PNG of
+ * the first image's size (OpenAI applies the mask to the first image).
+ *
+ * @param modelId - the model, for messages.
+ * @param spec - the model's rules.
+ * @param images - the input images with their paths in the request, the edited one first.
+ * @param mask - the mask (already in OpenAI's convention), if any.
+ * @throws ValidationError naming `image`, `referenceImages.<i>` or `mask`.
+ */
+export function checkEditInputs(
+  modelId: string,
+  spec: OpenAIImageModelSpec,
+  images: readonly { readonly image: EncodedImage; readonly path: readonly (string | number)[] }[],
+  mask: EncodedImage | undefined,
+): CheckedEditInputs {
+  const inspected = images.map(({ image, path }) => checkInputImage(modelId, spec, image, path));
+  const imageInfo = inspected[0]!;
+  if (mask === undefined) return { image: imageInfo, images: inspected, mask: undefined };
   const maskInfo = inspectOpenAIImage(mask.bytes);
   if (maskInfo?.mediaType !== 'image/png') {
     throw ValidationError.field(
       ['mask'],
-      `Expected \`mask\` to be a PNG file (transparent pixels mark the area to repaint), got ${maskInfo?.mediaType ?? `bytes that are not an image (declared ${mask.mediaType})`}`,
+      `Expected \`mask\` to be a PNG file (white = repaint), got ${maskInfo?.mediaType ?? `bytes that are not an image (declared ${mask.mediaType})`}`,
       'request',
     );
   }
@@ -88,5 +112,5 @@ export function checkEditInputs(
       'request',
     );
   }
-  return { image: imageInfo, mask: maskInfo };
+  return { image: imageInfo, images: inspected, mask: maskInfo };
 }

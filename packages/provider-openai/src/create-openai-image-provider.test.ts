@@ -189,9 +189,14 @@ describe('edits', () => {
     expect(image.type).toBe('image/png');
     expect(image.name).toBe('image.png');
     expect(new Uint8Array(await image.arrayBuffer())).toEqual(input);
+    // Layerloom's mask (white = repaint, right half) arrives in OpenAI's convention:
+    // transparent where the edit goes, opaque where the image is kept.
     const sentMask = form.get('mask') as File;
     expect(sentMask.name).toBe('mask.png');
-    expect(new Uint8Array(await sentMask.arrayBuffer())).toEqual(mask);
+    const received = decodePng(new Uint8Array(await sentMask.arrayBuffer()));
+    expect([received.width, received.height]).toEqual([16, 16]);
+    const alphaOfRow = [...received.data].filter((_, index) => index % 4 === 3).slice(0, 16);
+    expect(alphaOfRow).toEqual([...Array(8).fill(255), ...Array(8).fill(0)]);
     expect(result.usage).toMatchObject({ inputImageTokens: 323 });
     // 20 × $5/M + 323 × $10/M + 1056 × $40/M
     expect(result.costUsd).toBe(0.04557);
@@ -307,7 +312,7 @@ describe('edits', () => {
           image: { bytes: input, mediaType: 'image/png' },
           mask: { bytes: jpegImage(16, 16), mediaType: 'image/jpeg' },
         },
-        /Expected `mask` to be a PNG file/,
+        /Expected `mask` to be an 8-bit PNG/,
       ],
       [
         'gpt-image-1',
@@ -475,7 +480,11 @@ describe('estimateCostUsd', () => {
     expect(
       offline.image('dall-e-2').estimateCostUsd!({ ...planned, width: 300, height: 300 }),
     ).toBe(0.016);
-    expect(offline.image('gpt-image-2').estimateCostUsd!(planned)).toBeUndefined();
+    // gpt-image-2 paints any size: sizes outside the per-image table have no estimate.
+    expect(offline.image('gpt-image-2').estimateCostUsd!(planned)).toBe(0.165);
+    expect(
+      offline.image('gpt-image-2').estimateCostUsd!({ ...planned, width: 1920, height: 1088 }),
+    ).toBeUndefined();
     expect(
       offline.image('gpt-image-1').estimateCostUsd!({ ...planned, options: { quality: 'bad' } }),
     ).toBeUndefined();

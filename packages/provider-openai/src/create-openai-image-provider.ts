@@ -9,7 +9,12 @@ import {
   parseWithSchema,
 } from '@layerloom/core';
 import type { ImageDownloadOptions } from '@layerloom/core/http';
-import { base64EncodedLength, type HttpBody, type HttpClient } from '@layerloom/core/http';
+import {
+  base64EncodedLength,
+  convertMask,
+  type HttpBody,
+  type HttpClient,
+} from '@layerloom/core/http';
 import { buildEditForm } from './build-edit-form.js';
 import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cost.js';
 import { checkEditInputs } from './check-edit-inputs.js';
@@ -122,6 +127,7 @@ export function createOpenAIImageProvider(
       seed: false,
       maxImagesPerCall: spec.maxImagesPerCall,
       sizes,
+      maxReferenceImages: Math.max(0, spec.maxInputImages - 1),
     },
 
     estimateCostUsd(request: PlannedImageRequest): number | undefined {
@@ -138,17 +144,20 @@ export function createOpenAIImageProvider(
       const warnings: string[] = [];
       const mapped = mapImageRequest(modelId, spec, request, optionsFor(request, warnings));
       warnings.push(...mapped.warnings);
-      const body: HttpBody =
-        request.image === undefined
-          ? { json: mapped.fields }
-          : {
-              form: buildEditForm(
-                mapped.fields,
-                request.image,
-                checkEditInputs(modelId, spec, request.image, request.mask).image.mediaType,
-                request.mask,
-              ),
-            };
+      let body: HttpBody = { json: mapped.fields };
+      if (mapped.inputImages.length > 0) {
+        // Layerloom's mask (white = repaint) becomes OpenAI's (transparent = edit).
+        const mask =
+          request.image === undefined || request.mask === undefined
+            ? undefined
+            : convertMask(request.mask, 'transparent-repaints');
+        const checked = checkEditInputs(modelId, spec, mapped.inputImages, mask);
+        const files = mapped.inputImages.map(({ image }, index) => ({
+          image,
+          mediaType: checked.images[index]!.mediaType,
+        }));
+        body = { form: buildEditForm(mapped.fields, files, mask) };
+      }
 
       const client = context.client();
       const call = { method: 'POST' as const, path: mapped.endpoint, body, signal: request.signal };

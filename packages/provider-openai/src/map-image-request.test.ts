@@ -29,6 +29,7 @@ describe('mapImageRequest', () => {
       height: 1024,
       size: '1024x1024',
       quality: 'auto',
+      inputImages: [],
       warnings: [],
     });
   });
@@ -82,8 +83,8 @@ describe('mapImageRequest', () => {
     expect(mapped.fields).not.toHaveProperty('input_fidelity');
     expect(mapped.warnings).toEqual([
       '`strength` applies to requests with an input image; 0.4 was ignored.',
-      'Option `inputFidelity` is only for edits; it was not sent to gpt-image-1.',
       'A `mask` needs an input image; it was not sent.',
+      'Option `inputFidelity` is only for edits; it was not sent to gpt-image-1.',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { type PlannedImageRequest, ValidationError } from '@layerloom/core';
 import type { OpenAIImageModelSpec } from './openai-image-models.js';
 import type { OpenAIImageOptions } from './openai-image-options.js';
+import { type InputImage, selectInputImages } from './select-input-images.js';
 import { snapImageSize } from './snap-image-size.js';
 
 /** A request in OpenAI's terms: endpoint, wire fields (without files) and warnings. */
@@ -17,10 +18,12 @@ export interface MappedImageRequest {
   readonly width: number;
   /** The size sent. */
   readonly height: number;
-  /** The size sent, `WxH`. */
+  /** The size sent, `WxH` (with `size: "auto"`: the request's snapped size, for the estimate). */
   readonly size: string;
   /** The quality sent, or the API's default when none was sent (for the price). */
   readonly quality: string;
+  /** The input images of an edit (`image` first, then reference images); empty otherwise. */
+  readonly inputImages: readonly InputImage[];
   /** What could not be honoured, and other notes. */
   readonly warnings: readonly string[];
 }
@@ -68,20 +71,23 @@ export function mapImageRequest(
 ): MappedImageRequest {
   const warnings: string[] = [];
   const fields: Record<string, string | number | boolean> = { model: modelId };
-  const edit = request.image !== undefined;
+  if (request.image !== undefined && !spec.edits) {
+    throw ValidationError.field(
+      ['image'],
+      `Expected no input \`image\` for ${modelId}, which cannot edit images (capabilities.imageInput is false), got ${request.image.mediaType}`,
+      'request',
+    );
+  }
+  const selected = selectInputImages(modelId, spec, request);
+  warnings.push(...selected.warnings);
+  // Reference images alone make an edit too: OpenAI takes input images only on /images/edits.
+  const edit = selected.images.length > 0;
   const unsupported = (option: string, where: string) =>
     warnings.push(`Option \`${option}\` is ${where}; it was not sent to ${modelId}.`);
 
   if (!spec.known) {
     warnings.push(
       `${modelId} is not a model this adapter knows; it was called with the rules of the GPT image models.`,
-    );
-  }
-  if (edit && !spec.edits) {
-    throw ValidationError.field(
-      ['image'],
-      `Expected no input \`image\` for ${modelId}, which cannot edit images (capabilities.imageInput is false), got ${request.image!.mediaType}`,
-      'request',
     );
   }
 
@@ -116,12 +122,18 @@ export function mapImageRequest(
   }
 
   const snapped = snapImageSize(spec, request.width, request.height);
-  if (snapped.snapped) {
+  const autoSize = options.size === 'auto' && spec.autoSize;
+  if (options.size === 'auto' && !spec.autoSize) {
+    warnings.push(
+      `${modelId} has no \`size: "auto"\`; sent ${snapped.size} (option \`size\` is only for GPT image models).`,
+    );
+  }
+  if (snapped.snapped && !autoSize) {
     warnings.push(
       `${modelId} does not paint ${request.width}x${request.height}; painted ${snapped.size}, the nearest supported aspect ratio.`,
     );
   }
-  fields.size = snapped.size;
+  fields.size = autoSize ? 'auto' : snapped.size;
 
   let quality = spec.defaultQuality;
   if (options.quality !== undefined) {
@@ -204,33 +216,36 @@ export function mapImageRequest(
 
   if (options.user !== undefined) fields.user = options.user;
 
-  if (!edit) {
+  const hasImage = request.image !== undefined;
+  if (!hasImage) {
     if (request.strength !== undefined) {
       warnings.push(
         `\`strength\` applies to requests with an input image; ${request.strength} was ignored.`,
       );
     }
-    if (options.inputFidelity !== undefined) unsupported('inputFidelity', 'only for edits');
     if (request.mask !== undefined) {
       warnings.push('A `mask` needs an input image; it was not sent.');
     }
+  }
+  if (!edit) {
+    if (options.inputFidelity !== undefined) unsupported('inputFidelity', 'only for edits');
   } else if (spec.inputFidelity) {
     const fidelity =
       options.inputFidelity ??
-      (request.strength === undefined
+      (request.strength === undefined || !hasImage
         ? undefined
         : request.strength < highFidelityBelowStrength
           ? 'high'
           : 'low');
     if (fidelity !== undefined) fields.input_fidelity = fidelity;
   } else {
-    if (request.strength !== undefined) {
+    if (request.strength !== undefined && hasImage) {
       warnings.push(
         `${modelId} has no \`input_fidelity\`; strength ${request.strength} was not applied.`,
       );
     }
     if (options.inputFidelity !== undefined) {
-      unsupported('inputFidelity', 'only for gpt-image-1 and gpt-image-1.5');
+      unsupported('inputFidelity', 'only for gpt-image-1, gpt-image-1.5 and gpt-image-2');
     }
   }
 
@@ -255,6 +270,7 @@ export function mapImageRequest(
     height: snapped.height,
     size: snapped.size,
     quality,
+    inputImages: selected.images,
     warnings,
   };
 }

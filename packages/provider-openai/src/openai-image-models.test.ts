@@ -38,6 +38,7 @@ describe('capabilities', () => {
         seed: false,
         maxImagesPerCall: 10,
         sizes: gptSizes,
+        maxReferenceImages: 15,
       },
     ],
     [
@@ -49,6 +50,7 @@ describe('capabilities', () => {
         seed: false,
         maxImagesPerCall: 10,
         sizes: gptSizes,
+        maxReferenceImages: 15,
       },
     ],
     [
@@ -60,6 +62,7 @@ describe('capabilities', () => {
         seed: false,
         maxImagesPerCall: 10,
         sizes: gptSizes,
+        maxReferenceImages: 15,
       },
     ],
     [
@@ -71,6 +74,7 @@ describe('capabilities', () => {
         seed: false,
         maxImagesPerCall: 10,
         sizes: gptSizes,
+        maxReferenceImages: 15,
       },
     ],
     [
@@ -82,6 +86,7 @@ describe('capabilities', () => {
         seed: false,
         maxImagesPerCall: 10,
         sizes: { min: 16, max: 3840, multipleOf: 16 },
+        maxReferenceImages: 15,
       },
     ],
     [
@@ -97,6 +102,7 @@ describe('capabilities', () => {
           { width: 1792, height: 1024 },
           { width: 1024, height: 1792 },
         ],
+        maxReferenceImages: 0,
       },
     ],
     [
@@ -112,6 +118,7 @@ describe('capabilities', () => {
           { width: 512, height: 512 },
           { width: 1024, height: 1024 },
         ],
+        maxReferenceImages: 0,
       },
     ],
   ])('%s', (model, capabilities) => {

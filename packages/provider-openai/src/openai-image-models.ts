@@ -55,6 +55,13 @@ export interface OpenAIImageModelSpec {
   readonly streaming: boolean;
   /** Accepts `input_fidelity` with edits. */
   readonly inputFidelity: boolean;
+  /**
+   * Most input images one edit takes (`image` plus reference images, sent as `image[]`): 16
+   * for the GPT image models, 1 for dall-e-2, 0 for dall-e-3 (openai-node's `image` wording).
+   */
+  readonly maxInputImages: number;
+  /** Accepts `size: "auto"` (the model picks the size). */
+  readonly autoSize: boolean;
   /** Accepts `response_format` (url or b64_json). */
   readonly responseFormat: boolean;
   /** Accepts `style`. */
@@ -94,6 +101,8 @@ const gptImage = (canonicalId: string, inputFidelity: boolean): OpenAIImageModel
   mask: true,
   streaming: true,
   inputFidelity,
+  maxInputImages: 16,
+  autoSize: true,
   responseFormat: false,
   style: false,
   outputFormat: true,
@@ -104,14 +113,19 @@ const gptImage = (canonicalId: string, inputFidelity: boolean): OpenAIImageModel
   known: true,
 });
 
-/** The rules of every model id the adapter knows. */
+/**
+ * The rules of every model id the adapter knows. `input_fidelity` follows openai-node's wording
+ * (v7.5.0, `ImageEditParamsBase.input_fidelity`): "only supported for `gpt-image-1` and
+ * `gpt-image-1.5` and later models, unsupported for `gpt-image-1-mini`" — so gpt-image-2 takes
+ * it; chatgpt-image-latest is not named and is left without it (an unknown field is a 400).
+ */
 export const openAIImageModels: Readonly<Record<string, OpenAIImageModelSpec>> = {
   'gpt-image-1': gptImage('gpt-image-1', true),
   'gpt-image-1-mini': gptImage('gpt-image-1-mini', false),
   'gpt-image-1.5': gptImage('gpt-image-1.5', true),
   'chatgpt-image-latest': gptImage('chatgpt-image-latest', false),
   'gpt-image-2': {
-    ...gptImage('gpt-image-2', false),
+    ...gptImage('gpt-image-2', true),
     sizes: {
       multipleOf: 16,
       minSide: 16,
@@ -137,6 +151,8 @@ export const openAIImageModels: Readonly<Record<string, OpenAIImageModelSpec>> =
     mask: false,
     streaming: false,
     inputFidelity: false,
+    maxInputImages: 0,
+    autoSize: false,
     responseFormat: true,
     style: true,
     outputFormat: false,
@@ -163,6 +179,8 @@ export const openAIImageModels: Readonly<Record<string, OpenAIImageModelSpec>> =
     mask: true,
     streaming: false,
     inputFidelity: false,
+    maxInputImages: 1,
+    autoSize: false,
     responseFormat: true,
     style: false,
     outputFormat: false,

@@ -34,8 +34,9 @@ export interface OpenAIImageOptions {
    */
   readonly responseFormat?: 'b64_json' | 'url';
   /**
-   * How closely an edit keeps the input image (gpt-image-1 and gpt-image-1.5). Overrides the
-   * value derived from the request's `strength`.
+   * How closely an edit keeps the input images, faces above all (gpt-image-1, gpt-image-1.5,
+   * gpt-image-2; not gpt-image-1-mini). Overrides the value derived from the request's
+   * `strength`; applies to reference images too.
    * @default derived from `strength`: below 0.5 → `high`, otherwise the API's `low`
    */
   readonly inputFidelity?: 'high' | 'low';
@@ -45,6 +46,13 @@ export interface OpenAIImageOptions {
    * billed as extra output tokens. @default 0
    */
   readonly partialImages?: number;
+  /**
+   * `auto` lets a GPT image model choose the size (sent as `size: "auto"`); the image then need
+   * not have the request's aspect ratio, and the compositor fits it into the layer's box. DALL·E
+   * has no `auto`: the snapped size is sent, with a warning.
+   * @default the request's size, snapped to the model's sizes
+   */
+  readonly size?: 'auto';
   /** End-user id sent as `user`, for OpenAI's abuse monitoring. */
   readonly user?: string;
   /**
@@ -70,6 +78,7 @@ export const openAIImageOptionFields = {
   responseFormat: z.enum(['b64_json', 'url']).optional(),
   inputFidelity: z.enum(['high', 'low']).optional(),
   partialImages: integerRangeSchema(0, 3).optional(),
+  size: z.literal('auto', expected('"auto"')).optional(),
   user: nonEmptyString.optional(),
   negativePrompt: z.enum(['warn', 'append']).optional(),
 };

@@ -31,16 +31,41 @@ const gptImagePerImage = (low: number[], medium: number[], high: number[]) => {
   return { low: bySize(low), medium: bySize(medium), high: bySize(high) };
 };
 
+const gptImage15Price: OpenAIImagePrice = {
+  perImage: gptImagePerImage([0.009, 0.013], [0.034, 0.05], [0.133, 0.2]),
+  tokens: { textInput: 5, imageInput: 8, imageOutput: 32 },
+};
+
 /**
- * OpenAI's published image prices, from the provider reference this adapter was written
- * against (November 2026). Only models with published prices are listed; calls to the other
- * models report no `costUsd` unless you add their prices with the `prices` setting of
- * `createOpenAI`, which replaces entries of this table model by model.
+ * Image prices of every model this adapter lists, in US dollars. Sources and dates (the
+ * machines this was written on cannot reach openai.com; see `docs/providers/openai.md`):
+ * - gpt-image-1, dall-e-3, dall-e-2: OpenAI's pricing as restated in the provider reference
+ *   this adapter was written against (taken November 2026).
+ * - gpt-image-1-mini, gpt-image-1.5: OpenAI's pricing page as remembered at their launch
+ *   (October and December 2025). **Unverified** here.
+ * - gpt-image-2: token prices ($5/M text in, $8/M image in, $30/M image out) from third-party
+ *   summaries of OpenAI's pricing page (April 2026); it has no per-image table (any size), so
+ *   estimates for it use the 1024x1024-class figures those summaries quote. **Unverified.**
+ * - chatgpt-image-latest: priced as gpt-image-1.5, which it pointed at when listed.
+ *   **Unverified.**
+ * Calls are priced from the token usage the response reports when the model has token prices,
+ * otherwise from the per-image table. The `prices` setting of `createOpenAI` replaces entries
+ * model by model.
  */
 export const defaultOpenAIImagePrices: OpenAIImagePrices = {
   'gpt-image-1': {
     perImage: gptImagePerImage([0.011, 0.016], [0.042, 0.063], [0.167, 0.25]),
     tokens: { textInput: 5, imageInput: 10, imageOutput: 40 },
+  },
+  'gpt-image-1-mini': {
+    perImage: gptImagePerImage([0.005, 0.006], [0.011, 0.015], [0.036, 0.052]),
+    tokens: { textInput: 2, imageInput: 2.5, imageOutput: 8 },
+  },
+  'gpt-image-1.5': gptImage15Price,
+  'chatgpt-image-latest': gptImage15Price,
+  'gpt-image-2': {
+    perImage: gptImagePerImage([0.006, 0.005], [0.053, 0.041], [0.211, 0.165]),
+    tokens: { textInput: 5, imageInput: 8, imageOutput: 30 },
   },
   'dall-e-3': {
     perImage: {
@@ -52,3 +77,11 @@ export const defaultOpenAIImagePrices: OpenAIImagePrices = {
     perImage: { standard: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },
   },
 };
+
+/** Model ids whose default prices could not be checked against OpenAI's page (see above). */
+export const unverifiedOpenAIImagePrices: readonly string[] = [
+  'gpt-image-1-mini',
+  'gpt-image-1.5',
+  'chatgpt-image-latest',
+  'gpt-image-2',
+];

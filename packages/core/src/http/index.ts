@@ -11,6 +11,14 @@ export {
 } from './adapter-settings-shape.js';
 export { type BasicCredentials, basicAuthorization } from './basic-authorization.js';
 export {
+  type ConvertMaskOptions,
+  convertMask,
+  encodeMaskCoverage,
+  type MaskConvention,
+  type MaskCoverage,
+  readMaskCoverage,
+} from './convert-mask.js';
+export {
   createHttpClient,
   FormData,
   type HttpBody,

@@ -110,7 +110,11 @@ export interface Layer {
   readonly blend?: BlendMode;
   /** Layer opacity, 0..1. @default 1 */
   readonly opacity?: number;
-  /** Where the layer shows. */
+  /**
+   * Where the layer shows, when it is composited: white and opaque (255) = the layer shows,
+   * black or transparent (0) = it is removed. The same convention as an inpainting mask
+   * (`ImageRequest.mask`: white and opaque = repaint), so one mask image means "here" for both.
+   */
   readonly mask?: LayerMask;
   /**
    * Background removal. @default 'alpha' for every layer but the bottom one (a chroma key

@@ -16,7 +16,10 @@ export interface ProviderCapabilities {
   readonly transparency: boolean;
   /** Accepts an input image (`ImageRequest.image`): chains and the style pass. */
   readonly imageInput: boolean;
-  /** Accepts an inpainting mask with the input image. */
+  /**
+   * Accepts an inpainting mask with the input image (`ImageRequest.mask`, in Layerloom's
+   * convention: white and opaque = repaint; the adapter converts it to its service's).
+   */
   readonly mask: boolean;
   /** Honours `seed`, so a render can be replayed. */
   readonly seed: boolean;
@@ -57,7 +60,16 @@ export interface ImageRequest {
   readonly transparent?: boolean;
   /** Input image: paint over it (chains, style pass). */
   readonly image?: EncodedImage;
-  /** Inpainting mask for `image`. */
+  /**
+   * Inpainting mask for `image`: where the provider may repaint. One convention for every
+   * provider, the same reading as a layer's `luminance` image mask: each pixel's luminance
+   * times its alpha, so **white and opaque (255) = repaint**, black or transparent (0) = keep
+   * `image` as it is, greys = partly (where the service takes soft masks). A PNG (8-bit) the
+   * size of `image`. Adapters convert it to their service's convention with `convertMask` from
+   * `@layerloom/core/http` (OpenAI repaints transparent pixels, A1111 white ones, ComfyUI
+   * `LoadImageMask` depends on its `channel`), so one composition repaints the same region on
+   * every provider. See `docs/writing-a-provider.md` and decision 0016.
+   */
   readonly mask?: EncodedImage;
   /**
    * Further input images the provider should take as references for what it paints (a world
