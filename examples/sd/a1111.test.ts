@@ -19,7 +19,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'layerloom-sd-example-'));
   server = await createFakeA1111({
     generationMs: 150,
-    progress: [{ progress: 0.5, eta_relative: 1, current_image: null }],
+    progress: [{ progress: 0.5, eta: 1, preview: null }],
   });
 });
 afterAll(async () => {

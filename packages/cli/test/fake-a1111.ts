@@ -38,7 +38,7 @@ function solidPng(width: number, height: number): Uint8Array {
 /**
  * Starts a fake A1111 API: `txt2img` answers as the web UI does (`images` as base64, `info` as
  * a JSON string), after `generationMs` or as soon as `/sdapi/v1/interrupt` arrives; `progress`
- * answers "idle".
+ * answers "idle"; `POST /internal/progress` says whether a task (`force_task_id`) runs.
  *
  * @param options - timing and auth.
  */
@@ -47,6 +47,8 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
   let maxInFlight = 0;
   let interrupted = false;
   const waiting = new Set<() => void>();
+  /** Task ids (`force_task_id`) of the calls in flight, for `POST /internal/progress`. */
+  const running = new Set<unknown>();
   const unauthorised = (request: Request) => {
     if (options.auth === undefined) return undefined;
     const expected = `Basic ${Buffer.from(options.auth).toString('base64')}`;
@@ -60,6 +62,7 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
       if (denied !== undefined) return denied;
       const body = (await request.json()) as Record<string, unknown>;
       inFlight += 1;
+      running.add(body.force_task_id);
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(finish, options.generationMs ?? 0);
@@ -71,6 +74,7 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
         waiting.add(finish);
       });
       inFlight -= 1;
+      running.delete(body.force_task_id);
       const width = Number(body.width ?? 512);
       const height = Number(body.height ?? 512);
       const seed = typeof body.seed === 'number' ? body.seed : 1;
@@ -79,6 +83,18 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
         images: [Buffer.from(solidPng(width, height)).toString('base64')],
         parameters: body,
         info: JSON.stringify(info),
+      });
+    }),
+    http.post('*/internal/progress', async ({ request }) => {
+      const { id_task: id } = (await request.json()) as { id_task?: unknown };
+      const active = running.has(id);
+      return HttpResponse.json({
+        active,
+        queued: false,
+        completed: !active,
+        progress: active ? 0 : null,
+        id_live_preview: -1,
+        textinfo: null,
       });
     }),
     http.get('*/sdapi/v1/progress', () =>

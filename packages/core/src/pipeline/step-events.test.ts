@@ -36,4 +36,16 @@ describe('stepEvents', () => {
     });
     expect(events.progress('A', null as never)).toBeUndefined();
   });
+
+  it('passes on a provider server queue position', () => {
+    const events = stepEvents('layer', 'hero', () => 1);
+    expect(events.progress('A', { fraction: 0, queuePosition: 2 })).toEqual({
+      type: 'layer:progress',
+      elapsedMs: 1,
+      layerId: 'hero',
+      provider: 'A',
+      fraction: 0,
+      queuePosition: 2,
+    });
+  });
 });

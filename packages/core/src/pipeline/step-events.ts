@@ -66,6 +66,7 @@ export function stepEvents(
         ...(finite(progress.fraction) ? { fraction: progress.fraction } : {}),
         ...(finite(progress.etaMs) ? { etaMs: progress.etaMs } : {}),
         ...(progress.preview === undefined ? {} : { preview: progress.preview }),
+        ...(finite(progress.queuePosition) ? { queuePosition: progress.queuePosition } : {}),
       };
       return isLayer
         ? { type: 'layer:progress', layerId: stepId, ...fields }

@@ -42,6 +42,11 @@ export interface ImageProgress {
   readonly etaMs?: number;
   /** A preview of the image so far. */
   readonly preview?: EncodedImage;
+  /**
+   * While the call waits in the provider server's own queue (a shared A1111 or ComfyUI
+   * server): its place there, 1 = next. Absent once it runs, or when the server does not say.
+   */
+  readonly queuePosition?: number;
 }
 
 /** One image to paint, as handed to {@link Provider.generate}. */

@@ -42,8 +42,18 @@ export interface A1111ImageDefaults {
   readonly inpaintingFill?: A1111InpaintingFill;
   /** `inpaint_full_res`: repaint only the masked area at full resolution. @default false */
   readonly inpaintOnlyMasked?: boolean;
-  /** `inpainting_mask_invert`: repaint the black part of the mask instead of the white. @default false */
+  /**
+   * `inpainting_mask_invert`: repaint where the mask says keep (black or transparent) instead
+   * of where it says repaint (Layerloom's convention: white and opaque). @default false
+   */
   readonly invertMask?: boolean;
+  /**
+   * `override_settings_restore_afterwards`: put the server's settings (the checkpoint above
+   * all) back after the call. Sent either way, on purpose: `true` leaves a shared server as the
+   * other clients set it; `false` keeps the checkpoint loaded, faster on a server of your own.
+   * @default true
+   */
+  readonly restoreSettings?: boolean;
   /** LayerDiffuse script for native transparency (Forge). @default none: no native transparency */
   readonly layerDiffuse?: A1111LayerDiffuse;
   /**
@@ -78,6 +88,7 @@ export const a1111ImageDefaultsSchema = z.strictObject(
     inpaintingFill: z.enum(['fill', 'original', 'latent-noise', 'latent-nothing']).optional(),
     inpaintOnlyMasked: z.boolean(expected('a boolean')).optional(),
     invertMask: z.boolean(expected('a boolean')).optional(),
+    restoreSettings: z.boolean(expected('a boolean')).optional(),
     layerDiffuse: layerDiffuseSchema.optional(),
     options: z.record(z.string(), z.unknown(), expected('an object of request fields')).optional(),
   },

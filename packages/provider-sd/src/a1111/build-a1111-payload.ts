@@ -1,5 +1,5 @@
 import type { ImageRequest } from '@layerloom/core';
-import { encodeBase64 } from '@layerloom/core/http';
+import { convertMask, encodeBase64 } from '@layerloom/core/http';
 import { snapServerSize } from '../shared/snap-server-size.js';
 import {
   type A1111ImageDefaults,
@@ -16,6 +16,8 @@ export interface A1111Payload {
   readonly endpoint: A1111Endpoint;
   /** The JSON body. */
   readonly body: Record<string, unknown>;
+  /** The task id sent as `force_task_id`, to follow and interrupt this call only. */
+  readonly taskId: string;
   /** Notes for the result: snapped sizes, fields that were not sent. */
   readonly warnings: readonly string[];
 }
@@ -28,6 +30,8 @@ export interface A1111PayloadInput {
   readonly checkpoint: string | undefined;
   /** The provider's defaults (validated). */
   readonly defaults: A1111ImageDefaults;
+  /** The task id to send as `force_task_id` (unless `options` name one). */
+  readonly taskId: string;
 }
 
 /** Keys of `options` merged key by key instead of replaced. */
@@ -60,7 +64,11 @@ function mergeOptions(
  *
  * Request fields go first, then the provider's `defaults.options`, then the request's `options`
  * (both raw A1111 fields), so options can override anything; `override_settings` and
- * `alwayson_scripts` are merged key by key.
+ * `alwayson_scripts` are merged key by key. Always sent: `force_task_id` (the call's own task,
+ * so that progress and interrupts concern it alone) and `override_settings_restore_afterwards`
+ * (`defaults.restoreSettings`, true unless turned off: a shared server keeps its settings).
+ * A mask is converted from Layerloom's convention to A1111's (an opaque grey image, white =
+ * repaint), so `inpainting_mask_invert` stays 0 unless `invertMask` asks for the inverse.
  *
  * @param input - the request, the checkpoint and the provider's defaults.
  */
@@ -88,6 +96,7 @@ export function buildA1111Payload(input: A1111PayloadInput): A1111Payload {
     ...(defaults.scheduler === undefined ? {} : { scheduler: defaults.scheduler }),
     send_images: true,
     save_images: false,
+    override_settings_restore_afterwards: defaults.restoreSettings ?? true,
   };
 
   const generated: Record<string, unknown> = {};
@@ -120,7 +129,7 @@ export function buildA1111Payload(input: A1111PayloadInput): A1111Payload {
       body.resize_mode = resizeModeValues[defaults.resizeMode];
     }
     if (request.mask !== undefined) {
-      body.mask = encodeBase64(request.mask.bytes);
+      body.mask = encodeBase64(convertMask(request.mask, 'white-repaints').bytes);
       body.mask_blur = defaults.maskBlur ?? 4;
       body.inpainting_fill = inpaintingFillValues[defaults.inpaintingFill ?? 'original'];
       body.inpaint_full_res = defaults.inpaintOnlyMasked ?? false;
@@ -129,5 +138,11 @@ export function buildA1111Payload(input: A1111PayloadInput): A1111Payload {
   }
 
   const options = mergeOptions(generated, defaults.options, request.options);
-  return { endpoint, body: { ...body, ...options }, warnings };
+  const taskId = typeof options.force_task_id === 'string' ? options.force_task_id : input.taskId;
+  return {
+    endpoint,
+    body: { ...body, ...options, force_task_id: taskId },
+    taskId,
+    warnings,
+  };
 }

@@ -6,6 +6,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '@layerloom/core';
+import { convertMask } from '@layerloom/core/http';
 import {
   createImageRequest,
   createTestCleanup,
@@ -69,6 +70,8 @@ describe('createA1111: txt2img', () => {
       scheduler: 'karras',
       send_images: true,
       save_images: false,
+      override_settings_restore_afterwards: true,
+      force_task_id: expect.stringMatching(/^layerloom-[0-9a-f-]{36}$/),
       enable_hr: false,
       override_settings: {
         sd_model_checkpoint: 'sd_xl_base_1.0.safetensors',
@@ -162,6 +165,7 @@ describe('createA1111: img2img and inpainting', () => {
   it('uses the default strength of 0.75 and maps a mask to the inpainting fields', async () => {
     const server = await fake();
     const input = solidPng([1, 2, 3, 255]);
+    // Opaque white: already A1111's convention, so the converted mask has the same pixels.
     const mask = solidPng([255, 255, 255, 255]);
     await adapter({ baseURL: server.url })
       .image(undefined, { maskBlur: 8, invertMask: true })
@@ -174,7 +178,7 @@ describe('createA1111: img2img and inpainting', () => {
     expect(server.server.requests[0]!.json()).toMatchObject({
       init_images: [base64(input)],
       denoising_strength: 0.75,
-      mask: base64(mask),
+      mask: base64(convertMask({ bytes: mask, mediaType: 'image/png' }, 'white-repaints').bytes),
       mask_blur: 8,
       inpainting_fill: 1,
       inpaint_full_res: false,
@@ -294,9 +298,9 @@ describe('createA1111: progress', () => {
     const server = await fake({
       generationMs: 250,
       progress: [
-        { progress: 0.25, eta_relative: 3, current_image: base64(first) },
-        { progress: 0.5, eta_relative: 2, current_image: base64(first) },
-        { progress: 0.75, eta_relative: 1.5, current_image: base64(second) },
+        { progress: 0.25, eta: 3, preview: first },
+        { progress: 0.5, eta: 2, preview: first },
+        { progress: 0.75, eta: 1.5, preview: second },
       ],
     });
     const events: ImageProgress[] = [];
@@ -304,11 +308,16 @@ describe('createA1111: progress', () => {
       .image()
       .generate(request({ onProgress: (progress) => events.push(progress) }));
 
-    const polls = server.calls().filter((call) => call === 'GET /sdapi/v1/progress').length;
+    const polls = server.calls().filter((call) => call === 'POST /internal/progress').length;
     expect(polls).toBeGreaterThanOrEqual(3);
-    expect(
-      server.server.requests.find((entry) => entry.url.pathname.endsWith('/progress'))!.url.search,
-    ).toBe('?skip_current_image=false');
+    expect(server.calls()).not.toContain('GET /sdapi/v1/progress');
+    const asked = server.server.requests
+      .filter((entry) => entry.url.pathname === '/internal/progress')
+      .map((entry) => entry.json<Record<string, unknown>>());
+    const taskId = server.server.requests[0]!.json<{ force_task_id: string }>().force_task_id;
+    expect(asked[0]).toEqual({ id_task: taskId, id_live_preview: -1, live_preview: true });
+    // The preview id the server gave is sent back, so the same preview is not sent again.
+    expect(asked[1]).toMatchObject({ id_live_preview: 1 });
     expect(events.slice(0, 3)).toEqual([
       { fraction: 0.25, etaMs: 3000, preview: { bytes: first, mediaType: 'image/png' } },
       { fraction: 0.5, etaMs: 2000 },
@@ -319,13 +328,13 @@ describe('createA1111: progress', () => {
 
     // Settled: no poll is in flight or scheduled any more.
     await delay(100);
-    expect(server.calls().filter((call) => call === 'GET /sdapi/v1/progress').length).toBe(polls);
+    expect(server.calls().filter((call) => call === 'POST /internal/progress').length).toBe(polls);
   });
 
   it('does not poll without onProgress, and survives a throwing callback', async () => {
     const server = await fake({
       generationMs: 80,
-      progress: [{ progress: 0.5, eta_relative: 1, current_image: null }],
+      progress: [{ progress: 0.5, eta: 1, preview: null }],
     });
     const provider = adapter({ baseURL: server.url, progressIntervalMs: 15 }).image();
     await provider.generate(request());
@@ -394,7 +403,7 @@ describe('createA1111: auth and errors', () => {
     const server = await fake({
       auth: { username: 'artist', password },
       generationMs: 60,
-      progress: [{ progress: 0.5, eta_relative: 1, current_image: null }],
+      progress: [{ progress: 0.5, eta: 1, preview: null }],
     });
     const expected = `Basic ${Buffer.from(`artist:${password}`).toString('base64')}`;
     await adapter({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AbortError,
   createFingerprint,
@@ -30,6 +31,12 @@ import {
 } from './a1111-image-defaults.js';
 import { buildA1111Payload } from './build-a1111-payload.js';
 import { describeA1111Error } from './describe-a1111-error.js';
+import {
+  type A1111InterruptMode,
+  type A1111InterruptOutcome,
+  describeA1111InterruptOutcome,
+  interruptA1111Task,
+} from './interrupt-a1111-task.js';
 import { readA1111Result } from './read-a1111-result.js';
 import { startA1111ProgressPolling } from './start-a1111-progress-polling.js';
 
@@ -56,10 +63,18 @@ export interface A1111Settings {
    * @default 900_000
    */
   readonly timeoutMs?: number;
-  /** Pause between two `/sdapi/v1/progress` polls while a call runs. @default 1000 */
+  /** Pause between two `POST /internal/progress` polls while a call runs. @default 1000 */
   readonly progressIntervalMs?: number;
-  /** How long an abort waits for `POST /sdapi/v1/interrupt` to be answered. @default 5000 */
+  /** How long an abort waits for each of its requests to be answered. @default 5000 */
   readonly interruptTimeoutMs?: number;
+  /**
+   * When an abort sends `POST /sdapi/v1/interrupt`, which stops whatever job the server runs:
+   * `own-task` only when `POST /internal/progress` shows the call's own task running (never
+   * another client's); `always` without checking (a server of your own started with
+   * `--nowebui`, which has no `/internal/progress`); `never`.
+   * @default 'own-task'
+   */
+  readonly interrupt?: A1111InterruptMode;
 }
 
 /** What {@link createA1111} returns. */
@@ -100,6 +115,9 @@ const settingsSchema = z.strictObject(
     timeoutMs: millisecondsSchema(1, 86_400_000).optional(),
     progressIntervalMs: millisecondsSchema(10, 60_000).optional(),
     interruptTimeoutMs: millisecondsSchema(1, 60_000).optional(),
+    interrupt: z
+      .enum(['own-task', 'always', 'never'], expected('"own-task", "always" or "never"'))
+      .optional(),
   },
   expected('an object of A1111 settings'),
 );
@@ -129,7 +147,9 @@ function withConnectionHint(error: unknown): unknown {
 
 /**
  * Creates an adapter for an AUTOMATIC1111 or Forge web UI started with `--api`: txt2img,
- * img2img and inpainting, progress with live previews, and `POST /sdapi/v1/interrupt` on abort.
+ * img2img and inpainting, each call its own task (`force_task_id`) whose progress and live
+ * previews are read from `POST /internal/progress`, and an abort that interrupts the server
+ * only while that task is the one running (see {@link A1111Settings.interrupt}).
  *
  * @param settings - base URL, optional basic auth and headers, limits.
  * @returns an object whose `.image(checkpoint?, defaults?)` builds a {@link Provider}.
@@ -148,6 +168,7 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
   const timeoutMs = parsed.timeoutMs ?? 900_000;
   const intervalMs = parsed.progressIntervalMs ?? 1000;
   const interruptTimeoutMs = parsed.interruptTimeoutMs ?? 5000;
+  const interruptMode = parsed.interrupt ?? 'own-task';
   const http = createHttpClient({
     provider: id,
     baseURL: address.baseURL,
@@ -161,14 +182,6 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
     bodyTimeoutMs: Math.min(timeoutMs, 300_000),
     describeError: describeA1111Error,
   });
-
-  const interrupt = () =>
-    http
-      .request({ method: 'POST', path: '/sdapi/v1/interrupt', timeoutMs: interruptTimeoutMs })
-      .then(
-        () => undefined,
-        () => undefined,
-      );
 
   return {
     image(checkpoint?: string, defaults: A1111ImageDefaults = {}): Provider {
@@ -199,22 +212,29 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
         },
         estimateCostUsd: () => 0,
         async generate(request: ImageRequest): Promise<ImageResult> {
-          const payload = buildA1111Payload({ request, checkpoint: model, defaults: options });
+          const payload = buildA1111Payload({
+            request,
+            checkpoint: model,
+            defaults: options,
+            taskId: `layerloom-${randomUUID()}`,
+          });
+          const { taskId } = payload;
           const what = `The ${id} ${payload.endpoint} call`;
           if (request.signal.aborted) throw AbortError.fromSignal(request.signal, what);
           const body = serializeJsonBody(payload.body, 'options', 'A1111 request');
-          const stopPolling =
+          const polling =
             request.onProgress === undefined
               ? undefined
               : startA1111ProgressPolling({
                   http,
+                  taskId,
                   intervalMs,
                   onProgress: request.onProgress,
                 });
-          let interrupting: Promise<void> | undefined;
+          let interrupting: Promise<A1111InterruptOutcome> | undefined;
           const onAbort = () => {
-            stopPolling?.();
-            interrupting = interrupt();
+            polling?.stop();
+            interrupting = interruptA1111Task(http, taskId, interruptMode, interruptTimeoutMs);
           };
           request.signal.addEventListener('abort', onAbort, { once: true });
           try {
@@ -224,25 +244,43 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
               body,
               signal: request.signal,
             });
-            stopPolling?.();
-            return readA1111Result(response, {
+            polling?.stop();
+            const result = readA1111Result(response, {
               provider: id,
               endpoint: payload.endpoint,
               sent: payload.body,
               checkpoint: model,
               wantsAlpha: request.transparent === true && options.layerDiffuse !== undefined,
-              warnings: payload.warnings,
+              warnings: [
+                ...payload.warnings,
+                ...(polling?.unavailable() === true
+                  ? [
+                      'The server has no /internal/progress (started with --nowebui?); no progress was reported, since /sdapi/v1/progress reports whatever job runs.',
+                    ]
+                  : []),
+              ],
             });
+            return {
+              ...result,
+              providerMetadata: {
+                ...result.providerMetadata,
+                taskId,
+                ...(polling === undefined ? {} : { waitedInQueue: polling.sawQueued() }),
+              },
+            };
           } catch (error) {
             if (request.signal.aborted) {
               // The server keeps painting after the socket closes: settle only once it was told.
-              await interrupting;
-              throw AbortError.fromSignal(request.signal, what);
+              const outcome = await interrupting;
+              throw AbortError.fromSignal(
+                request.signal,
+                `${what}${describeA1111InterruptOutcome(outcome ?? 'not-interrupted', taskId)}`,
+              );
             }
             throw withConnectionHint(error);
           } finally {
             request.signal.removeEventListener('abort', onAbort);
-            stopPolling?.();
+            polling?.stop();
           }
         },
       };

@@ -1,60 +1,50 @@
 import type { ImageProgress } from '@layerloom/core';
-import { decodeBase64, type HttpClient } from '@layerloom/core/http';
-import { detectImageMediaType } from '../shared/detect-image-media-type.js';
+import type { HttpClient } from '@layerloom/core/http';
+import { readA1111TaskState } from './read-a1111-task-state.js';
 
 /** Options of {@link startA1111ProgressPolling}. */
 export interface A1111ProgressPollingOptions {
   /** The client of the server that runs the call. */
   readonly http: HttpClient;
+  /** Our task, as sent in `force_task_id`. */
+  readonly taskId: string;
   /** Pause between the end of one poll and the start of the next, in milliseconds. */
   readonly intervalMs: number;
   /** Receives each report. Exceptions it throws are ignored: progress is best effort. */
   readonly onProgress: (progress: ImageProgress) => void;
 }
 
-interface ProgressBody {
-  readonly progress?: unknown;
-  readonly eta_relative?: unknown;
-  readonly current_image?: unknown;
-  readonly state?: { readonly job_count?: unknown } | null;
+/** A running poll of one task. */
+export interface A1111ProgressPolling {
+  /** Cancels the poll in flight and the pending timer at once; nothing is reported after it. */
+  stop(): void;
+  /** Whether a poll saw the task waiting in the server's queue (behind other clients' jobs). */
+  readonly sawQueued: () => boolean;
+  /** Whether the server has no `/internal/progress` (polling stopped at the first 404). */
+  readonly unavailable: () => boolean;
 }
 
 /**
- * Polls `GET /sdapi/v1/progress` while a generation call runs (A1111 answers it from a second
- * connection while the call holds the generation lock) and reports the fraction, the ETA and
- * the live preview, which is only passed on when it changed. Idle answers (no job, nothing
- * done) are skipped. Polls run one after the other, never overlapping.
+ * Polls `POST /internal/progress` for our task while its generation call runs (A1111 answers
+ * it from a second connection while the call waits for or holds the generation lock). While
+ * queued it reports `{ fraction: 0, queuePosition }` each time the place changes; while active
+ * the fraction, the ETA and each new live preview (A1111 sends a preview only when its id
+ * differs from the one we last saw). Another client's job is never reported. Polls run one
+ * after the other, never overlapping; a server without the route (404) ends the polling.
  *
- * @param options - client, interval and callback.
- * @returns `stop()`: cancels the poll in flight and the pending timer at once; no report is
- *   delivered after it returns.
+ * @param options - client, task, interval and callback.
  */
-export function startA1111ProgressPolling(options: A1111ProgressPollingOptions): () => void {
+export function startA1111ProgressPolling(
+  options: A1111ProgressPollingOptions,
+): A1111ProgressPolling {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastPreview: string | undefined;
+  let previewId = -1;
+  let lastPosition: number | undefined;
+  let sawQueued = false;
+  let unavailable = false;
 
-  const report = (body: ProgressBody) => {
-    const fraction = typeof body.progress === 'number' ? body.progress : undefined;
-    const preview = typeof body.current_image === 'string' ? body.current_image : undefined;
-    const jobs = body.state?.job_count;
-    if ((fraction ?? 0) <= 0 && preview === undefined && (jobs === 0 || jobs === undefined)) return;
-    const eta = body.eta_relative;
-    const progress: { fraction?: number; etaMs?: number; preview?: ImageProgress['preview'] } = {};
-    if (fraction !== undefined && Number.isFinite(fraction)) {
-      progress.fraction = Math.min(1, Math.max(0, fraction));
-    }
-    if (typeof eta === 'number' && Number.isFinite(eta) && eta >= 0) {
-      progress.etaMs = Math.round(eta * 1000);
-    }
-    if (preview !== undefined && preview !== lastPreview) {
-      const bytes = decodeBase64(preview);
-      const mediaType = detectImageMediaType(bytes);
-      if (mediaType !== undefined) {
-        lastPreview = preview;
-        progress.preview = { bytes, mediaType };
-      }
-    }
+  const report = (progress: ImageProgress) => {
     try {
       options.onProgress(progress);
     } catch {
@@ -64,15 +54,36 @@ export function startA1111ProgressPolling(options: A1111ProgressPollingOptions):
 
   const poll = async () => {
     try {
-      const response = await options.http.request({
-        path: '/sdapi/v1/progress',
-        query: { skip_current_image: false },
+      const state = await readA1111TaskState(options.http, options.taskId, {
+        previewId,
         signal: controller.signal,
         timeoutMs: Math.max(5_000, options.intervalMs * 4),
       });
       if (controller.signal.aborted) return;
-      const body = response.json<unknown>();
-      if (body !== null && typeof body === 'object') report(body as ProgressBody);
+      if (state.state === 'unavailable') {
+        unavailable = true;
+        return;
+      }
+      if (state.state === 'queued') {
+        sawQueued = true;
+        if (lastPosition === undefined || state.position !== lastPosition) {
+          lastPosition = state.position ?? 0;
+          report({
+            fraction: 0,
+            ...(state.position === undefined ? {} : { queuePosition: state.position }),
+          });
+        }
+      } else if (state.state === 'active') {
+        previewId = state.previewId;
+        const { fraction, etaMs, preview } = state;
+        if (fraction !== undefined || preview !== undefined) {
+          report({
+            ...(fraction === undefined ? {} : { fraction }),
+            ...(etaMs === undefined ? {} : { etaMs }),
+            ...(preview === undefined ? {} : { preview }),
+          });
+        }
+      }
     } catch {
       // Progress is best effort: a failed poll is skipped, the call itself reports real errors.
     }
@@ -80,8 +91,12 @@ export function startA1111ProgressPolling(options: A1111ProgressPollingOptions):
   };
 
   timer = setTimeout(poll, options.intervalMs);
-  return () => {
-    controller.abort();
-    clearTimeout(timer);
+  return {
+    stop() {
+      controller.abort();
+      clearTimeout(timer);
+    },
+    sawQueued: () => sawQueued,
+    unavailable: () => unavailable,
   };
 }
