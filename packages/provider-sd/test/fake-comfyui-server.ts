@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestServer, type TestServer } from '@layerloom/core/testing';
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { solidPng } from './png-fixtures.js';
 
@@ -38,6 +38,8 @@ export interface FakeComfyUIRun {
   failHistory(messages: [string, Record<string, unknown>][]): void;
   /** Closes the client's sockets (a dropped connection). */
   dropSocket(): void;
+  /** Whether the client's socket announced `supports_preview_metadata` in `feature_flags`. */
+  readonly supportsPreviewMetadata: () => boolean;
   /** Resolves when `POST /interrupt` targets this prompt while it runs. */
   readonly interrupted: Promise<void>;
 }
@@ -52,6 +54,8 @@ export interface FakeComfyUIOptions {
   readonly rejectPrompt?: () => Response;
   /** Give uploads a new name (`x (1).png`), as ComfyUI does for an existing file. */
   readonly renameUploads?: boolean;
+  /** Queue the prompt, then answer `POST /prompt` only after this long (a slow proxy). */
+  readonly holdPromptAnswerMs?: number;
 }
 
 /** A fake ComfyUI server: HTTP routes through msw on a real socket, plus a real `ws` server. */
@@ -70,6 +74,8 @@ export interface FakeComfyUI {
   readonly uploads: Map<string, Uint8Array>;
   /** Bodies of `POST /interrupt` and `POST /queue`, in order. */
   readonly controlCalls: { path: string; body: unknown }[];
+  /** Text messages the clients sent on their sockets (parsed JSON), by client id. */
+  readonly clientMessages: Map<string, unknown[]>;
   /** The PNG the standard run saves. */
   readonly output: Uint8Array;
   /** The PNG the standard run sends as previews. */
@@ -102,9 +108,81 @@ export async function standardRun(
   run.send('execution_success', { prompt_id, timestamp: Date.now() });
 }
 
+const samplerClasses = new Set([
+  'KSampler',
+  'KSamplerAdvanced',
+  'SamplerCustom',
+  'SamplerCustomAdvanced',
+]);
+const outputClasses = new Set(['SaveImage', 'PreviewImage', 'SaveImageWebsocket']);
+
 /**
- * Starts a fake ComfyUI server on 127.0.0.1 that answers like the reference: `/prompt`,
- * `/history/{id}`, `/view`, `/upload/image`, `/queue`, `/interrupt` and `/ws?clientId=`.
+ * A run that follows the submitted graph, as ComfyUI's executor reports it: each sampler node
+ * in turn counts 4 steps, reported both as `progress_state` (every non-pending node, the
+ * earlier samplers `finished`) and as the legacy per-node `progress`; previews are type-4
+ * frames naming the prompt when the client announced `supports_preview_metadata`, type-1
+ * otherwise. The output node decides where the result goes: `SaveImage` to `output`,
+ * `PreviewImage` to `temp`, `SaveImageWebsocket` as an untagged type-1 PNG frame while that
+ * node executes (nothing stored, no images in the history).
+ */
+export async function graphRun(
+  run: FakeComfyUIRun,
+  files: { output: Uint8Array; preview: Uint8Array },
+): Promise<void> {
+  const prompt_id = run.promptId;
+  const samplers = Object.entries(run.prompt)
+    .filter(([, node]) => samplerClasses.has(node.class_type))
+    .map(([id]) => id);
+  const [outputId, outputNode] = Object.entries(run.prompt).find(([, node]) =>
+    outputClasses.has(node.class_type),
+  ) ?? ['9', { class_type: 'SaveImage', inputs: {} }];
+  run.state = 'running';
+  run.send('execution_start', { prompt_id });
+  const nodes: Record<string, Record<string, unknown>> = {};
+  const state = (id: string, value: number, max: number, status: string) => {
+    nodes[id] = { value, max, state: status, node_id: id, prompt_id, display_node_id: id };
+    run.send('progress_state', { prompt_id, nodes: { ...nodes } });
+  };
+  for (const sampler of samplers) {
+    run.send('executing', { node: sampler, display_node: sampler, prompt_id });
+    state(sampler, 0, 1, 'running');
+    for (let value = 1; value <= 4; value++) {
+      state(sampler, value, 4, 'running');
+      run.send('progress', { value, max: 4, prompt_id, node: sampler });
+      if (run.supportsPreviewMetadata()) {
+        run.sendPreviewWithMetadata(files.preview, { node_id: sampler, prompt_id });
+      } else run.sendPreview(files.preview);
+    }
+    state(sampler, 4, 4, 'finished');
+  }
+  run.send('executing', { node: outputId, display_node: outputId, prompt_id });
+  let outputs: Record<string, { images: FakeImageRef[] }> = {};
+  if (outputNode.class_type === 'SaveImageWebsocket') {
+    run.sendPreview(files.output, 2);
+    run.send('executed', { node: outputId, display_node: outputId, output: {}, prompt_id });
+  } else {
+    const type = outputNode.class_type === 'PreviewImage' ? 'temp' : 'output';
+    const ref = { filename: 'layerloom_00001_.png', subfolder: '', type };
+    run.saveFile(ref, files.output);
+    run.send('executed', {
+      node: outputId,
+      display_node: outputId,
+      output: { images: [ref] },
+      prompt_id,
+    });
+    outputs = { [outputId]: { images: [ref] } };
+  }
+  run.state = 'done';
+  run.completeHistory(outputs);
+  run.send('executing', { node: null, prompt_id });
+  run.send('execution_success', { prompt_id, timestamp: Date.now() });
+}
+
+/**
+ * Starts a fake ComfyUI server on 127.0.0.1 that answers like the reference: `/prompt` (with a
+ * caller-chosen `prompt_id`, which must be a lowercase UUID), `/history/{id}`, `/view`,
+ * `/upload/image`, `/queue`, `/interrupt` and `/ws?clientId=` (which answers a client's
+ * `feature_flags` message with its own).
  *
  * @param options - the run script and failure switches.
  */
@@ -119,6 +197,14 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
   const history: Record<string, unknown> = {};
   const controlCalls: { path: string; body: unknown }[] = [];
   const interrupters = new Map<string, () => void>();
+  const clientMessages = new Map<string, unknown[]>();
+  const announcedMetadata = (clientId: string) =>
+    (clientMessages.get(clientId) ?? []).some(
+      (message) =>
+        (message as { type?: unknown }).type === 'feature_flags' &&
+        (message as { data?: { supports_preview_metadata?: unknown } }).data
+          ?.supports_preview_metadata === true,
+    );
   let queueNumber = 0;
   const fileKey = (ref: FakeImageRef) => `${ref.type}/${ref.subfolder}/${ref.filename}`;
 
@@ -128,7 +214,26 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
       const body = (await request.json()) as {
         prompt?: FakeComfyUIRun['prompt'];
         client_id?: string;
+        prompt_id?: unknown;
       };
+      if (
+        body.prompt_id !== undefined &&
+        (typeof body.prompt_id !== 'string' ||
+          !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(body.prompt_id))
+      ) {
+        return HttpResponse.json(
+          {
+            error: {
+              type: 'invalid_prompt_id',
+              message: 'Invalid prompt_id format',
+              details: String(body.prompt_id),
+              extra_info: {},
+            },
+            node_errors: {},
+          },
+          { status: 400 },
+        );
+      }
       if (body.prompt === undefined) {
         return HttpResponse.json(
           {
@@ -143,7 +248,7 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
           { status: 400 },
         );
       }
-      const promptId = randomUUID();
+      const promptId = typeof body.prompt_id === 'string' ? body.prompt_id : randomUUID();
       const clientId = body.client_id ?? '';
       let interrupt: () => void = () => {};
       const interrupted = new Promise<void>((resolve) => {
@@ -205,6 +310,7 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
         dropSocket() {
           for (const socket of sockets.get(clientId) ?? []) socket.terminate();
         },
+        supportsPreviewMetadata: () => announcedMetadata(clientId),
       };
       runs.push(run);
       const script =
@@ -212,6 +318,7 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
       setTimeout(() => {
         void Promise.resolve(script(run)).catch(() => {});
       }, 5);
+      if (options.holdPromptAnswerMs !== undefined) await delay(options.holdPromptAnswerMs);
       return HttpResponse.json({ prompt_id: promptId, number: queueNumber++, node_errors: {} });
     }),
     http.get('*/history/:id', ({ params }) => {
@@ -292,6 +399,26 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
     set.add(socket);
     sockets.set(clientId, set);
     socket.on('close', () => set.delete(socket));
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      const received = clientMessages.get(clientId) ?? [];
+      received.push(message);
+      clientMessages.set(clientId, received);
+      if ((message as { type?: unknown }).type === 'feature_flags' && received.length === 1) {
+        socket.send(
+          JSON.stringify({
+            type: 'feature_flags',
+            data: { supports_preview_metadata: true, max_upload_size: 104_857_600 },
+          }),
+        );
+      }
+    });
     socket.send(
       JSON.stringify({
         type: 'status',
@@ -308,6 +435,7 @@ export async function createFakeComfyUI(options: FakeComfyUIOptions = {}): Promi
     socketClients,
     uploads,
     controlCalls,
+    clientMessages,
     output,
     preview,
     async close() {

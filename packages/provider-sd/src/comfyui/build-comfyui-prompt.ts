@@ -1,6 +1,7 @@
 import type { ImageRequest } from '@layerloom/core';
 import { serializeJsonBody } from '@layerloom/core/http';
 import { applyWorkflowValues } from './apply-workflow-values.js';
+import { type ComfyUIOutputVia, chooseComfyUIOutputNode } from './choose-comfyui-output-node.js';
 import type { ComfyUIInputOverrides } from './comfyui-image-defaults.js';
 import type { ComfyUIValueName } from './comfyui-node-mapping.js';
 import type { ComfyUIInputValue } from './comfyui-workflow.js';
@@ -34,11 +35,18 @@ export interface ComfyUIPromptInput {
   readonly overrides: readonly (ComfyUIInputOverrides | undefined)[];
   /** The `client_id` whose WebSocket receives the prompt's progress. */
   readonly clientId: string;
+  /**
+   * The `prompt_id` chosen by the caller (a lowercase UUID), so that a prompt whose
+   * `POST /prompt` timed out can still be found and cancelled.
+   */
+  readonly promptId: string;
+  /** How the result should leave the server. @default 'workflow' */
+  readonly outputVia?: ComfyUIOutputVia;
 }
 
 /** What {@link buildComfyUIPrompt} produces. */
 export interface ComfyUIPrompt {
-  /** The `POST /prompt` body, `{ prompt, client_id }`, serialised. */
+  /** The `POST /prompt` body, `{ prompt, client_id, prompt_id }`, serialised. */
   readonly body: ReturnType<typeof serializeJsonBody>;
   /** Notes for the result: values the workflow has no input for, unknown override nodes. */
   readonly warnings: readonly string[];
@@ -71,8 +79,13 @@ export function buildComfyUIPrompt(input: ComfyUIPromptInput): ComfyUIPrompt {
       `This ComfyUI workflow has no node ${JSON.stringify(node)}; its \`inputs\` were ignored.`,
     );
   }
+  const graph = chooseComfyUIOutputNode(
+    applied.graph,
+    route.mapping.output,
+    input.outputVia ?? 'workflow',
+  );
   const body = serializeJsonBody(
-    { prompt: applied.graph, client_id: input.clientId },
+    { prompt: graph, client_id: input.clientId, prompt_id: input.promptId },
     'options',
     'ComfyUI request',
   );

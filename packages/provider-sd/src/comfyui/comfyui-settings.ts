@@ -52,6 +52,15 @@ export interface ComfyUISettings {
   readonly socketTimeoutMs?: number;
   /** Limit for each request that stops a prompt on abort, in milliseconds. @default 5000 */
   readonly cancelTimeoutMs?: number;
+  /**
+   * How the result leaves the server. `workflow` keeps the workflow's output node (a
+   * `SaveImage` writes into ComfyUI's `output` folder). `preview` swaps it for a
+   * `PreviewImage` (a temporary file, fetched with `GET /view?type=temp`). `websocket` swaps
+   * it for a `SaveImageWebsocket`, whose image arrives over the WebSocket and is never written
+   * to the server's disk (it needs the WebSocket). Needs a mapped or inferred output node.
+   * @default 'workflow'
+   */
+  readonly output?: 'workflow' | 'preview' | 'websocket';
 }
 
 /**
@@ -72,6 +81,9 @@ export const comfyUISettingsSchema = z.strictObject(
     historyIntervalMs: millisecondsSchema(10, 60_000).optional(),
     socketTimeoutMs: millisecondsSchema(1, 120_000).optional(),
     cancelTimeoutMs: millisecondsSchema(1, 60_000).optional(),
+    output: z
+      .enum(['workflow', 'preview', 'websocket'], expected('"workflow", "preview" or "websocket"'))
+      .optional(),
   },
   expected('an object of ComfyUI settings'),
 );

@@ -584,7 +584,7 @@ describe('createComfyUI: settings and mappings', () => {
     expect(
       error(() => createComfyUI({ baseURL: 'http://h', workflow: withoutSampler })).message,
     ).toBe(
-      'Invalid ComfyUI settings: `nodes` could not be inferred from `workflow` (expected exactly one KSampler or KSamplerAdvanced node, found 0); pass `nodes`',
+      'Invalid ComfyUI settings: `nodes` could not be inferred from `workflow` (expected exactly one sampler node (KSampler, KSamplerAdvanced, SamplerCustom or SamplerCustomAdvanced), found 0); pass `nodes`',
     );
   });
 

@@ -9,10 +9,16 @@ import {
   parseWithSchema,
   ValidationError,
 } from '@layerloom/core';
-import { basicAuthorization, createHttpClient, readServerAddress } from '@layerloom/core/http';
+import {
+  basicAuthorization,
+  convertMask,
+  createHttpClient,
+  readServerAddress,
+} from '@layerloom/core/http';
 import { nonEmptyStringSchema } from '../shared/settings-schemas.js';
 import { buildComfyUIPrompt } from './build-comfyui-prompt.js';
 import { cancelComfyUIPrompt } from './cancel-comfyui-prompt.js';
+import { comfyUIMaskConvention } from './choose-comfyui-output-node.js';
 import { type ComfyUIImageDefaults, comfyUIImageDefaultsSchema } from './comfyui-image-defaults.js';
 import {
   type ComfyUISettings,
@@ -20,6 +26,7 @@ import {
   comfyUISettingsSubject,
 } from './comfyui-settings.js';
 import { describeComfyUIError } from './describe-comfyui-error.js';
+import { countComfyUISamplers } from './infer-node-mapping.js';
 import { type ComfyUISocket, openComfyUISocket } from './open-comfyui-socket.js';
 import { planComfyUIRequest } from './plan-comfyui-request.js';
 import { readComfyUIOutput } from './read-comfyui-output.js';
@@ -79,6 +86,7 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
   const historyIntervalMs = parsed.historyIntervalMs ?? 1000;
   const socketTimeoutMs = parsed.socketTimeoutMs ?? 10_000;
   const cancelTimeoutMs = parsed.cancelTimeoutMs ?? 5000;
+  const outputVia = parsed.output ?? 'workflow';
   const headers: Record<string, string> = {
     ...parsed.headers,
     ...(address.credentials === undefined
@@ -103,6 +111,23 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
   const used = [routes.text, routes.image].filter(
     (route): route is ComfyUIRoute => route !== undefined,
   );
+  /** Whether a route's result comes over the WebSocket (a `SaveImageWebsocket` output). */
+  const streamsOutput = (route: ComfyUIRoute) =>
+    route.mapping.output !== undefined &&
+    (outputVia === 'websocket' ||
+      route.workflow[route.mapping.output]?.class_type === 'SaveImageWebsocket');
+  if (outputVia !== 'workflow') {
+    const missing = used.filter((route) => route.mapping.output === undefined);
+    if (missing.length > 0) {
+      throw new ValidationError(
+        missing.map((route) => ({
+          path: [route.field, 'output'],
+          message: `\`output: "${outputVia}"\` swaps the workflow's output node, but \`${route.field}\` names none and none was found (one SaveImage, PreviewImage or SaveImageWebsocket)`,
+        })),
+        { subject: comfyUISettingsSubject },
+      );
+    }
+  }
 
   function image(
     first?: string | ComfyUIImageDefaults,
@@ -155,6 +180,8 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
       let socket: ComfyUISocket | undefined;
       let promptId: string | undefined;
       const clientId = randomUUID();
+      // Chosen here, not by the server: a POST /prompt that times out can still be cancelled.
+      const chosenPromptId = randomUUID();
       try {
         const imageName = usesImage
           ? await uploadComfyUIImage(http, request.image!, { provider: id, signal: run })
@@ -162,7 +189,12 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
         let maskName: string | undefined;
         if (request.mask !== undefined) {
           if (usesImage && targets.mask !== undefined) {
-            maskName = await uploadComfyUIImage(http, request.mask, { provider: id, signal: run });
+            // Layerloom's mask (white = repaint) in the convention of the node that loads it.
+            const converted = convertMask(
+              request.mask,
+              comfyUIMaskConvention(route.workflow, targets.mask[0]!.node),
+            );
+            maskName = await uploadComfyUIImage(http, converted, { provider: id, signal: run });
           } else {
             warnings.push('This ComfyUI workflow takes no mask; `mask` was not sent.');
           }
@@ -190,6 +222,8 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
           },
           overrides: [defaults.inputs, plan.inputs],
           clientId,
+          promptId: chosenPromptId,
+          outputVia,
         });
         warnings.push(...prompt.warnings);
 
@@ -207,10 +241,25 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
           );
         }
 
-        const submitted = await submitComfyUIPrompt(http, prompt.body, {
-          provider: id,
-          timeoutMs: Math.min(timeoutMs, 60_000),
-        });
+        if (streamsOutput(route) && socket === undefined) {
+          throw new ProviderError(
+            `${what} cannot return its image: \`output: "websocket"\` needs ComfyUI's WebSocket, which was unavailable`,
+            { provider: id, retryable: true, code: 'provider_connection_error' },
+          );
+        }
+        let submitted: Awaited<ReturnType<typeof submitComfyUIPrompt>>;
+        try {
+          submitted = await submitComfyUIPrompt(http, prompt.body, {
+            provider: id,
+            timeoutMs: Math.min(timeoutMs, 60_000),
+          });
+        } catch (error) {
+          // No answer (a timeout, a dropped connection): the prompt may be queued all the same.
+          if (error instanceof ProviderError && error.status === undefined) {
+            await cancelComfyUIPrompt(http, chosenPromptId, cancelTimeoutMs);
+          }
+          throw error;
+        }
         promptId = submitted.promptId;
         warnings.push(...submitted.warnings);
         run.throwIfAborted();
@@ -224,19 +273,25 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
           historyIntervalMs,
           signal: run,
           onProgress: request.onProgress,
+          samplerCount: countComfyUISamplers(route.workflow),
+          websocketOutputNode: streamsOutput(route) ? route.mapping.output : undefined,
         });
         if (outcome.socketProblem !== undefined && socket !== undefined) {
           warnings.push(
             `ComfyUI's WebSocket dropped before the prompt finished (${outcome.socketProblem}); the result was read from /history.`,
           );
         }
-        const output = await readComfyUIOutput(http, {
-          provider: id,
-          promptId,
-          outputs: outcome.outputs,
-          outputNode: route.mapping.output,
-          signal: run,
-        });
+        const streamed = outcome.websocketImages.at(-1);
+        const output =
+          streamed === undefined
+            ? await readComfyUIOutput(http, {
+                provider: id,
+                promptId,
+                outputs: outcome.outputs,
+                outputNode: route.mapping.output,
+                signal: run,
+              })
+            : { image: streamed, file: { via: 'websocket', node: route.mapping.output } };
         return {
           image: output.image,
           ...(seed === undefined ? {} : { seed }),

@@ -58,11 +58,11 @@ describe('inferNodeMapping', () => {
       '2': { class_type: 'KSampler', inputs: {} },
     };
     expect(inferNodeMapping(twoSamplers).problem).toBe(
-      'expected exactly one KSampler or KSamplerAdvanced node, found 2',
+      'expected exactly one sampler node (KSampler, KSamplerAdvanced, SamplerCustom or SamplerCustomAdvanced), found 2',
     );
     const unlinked: ComfyUIWorkflow = {
       '1': { class_type: 'KSampler', inputs: { positive: 'nope' } },
     };
-    expect(inferNodeMapping(unlinked).problem).toContain('`positive`');
+    expect(inferNodeMapping(unlinked).problem).toContain('positive conditioning');
   });
 });

@@ -20,6 +20,12 @@ export type ComfyUISocketEvent =
       readonly image: EncodedImage;
       /** Its prompt, when the frame names one. */
       readonly promptId?: string;
+      /**
+       * A type-4 frame (preview with metadata, sent once the client announced
+       * `supports_preview_metadata`); `false` for a plain type-1 image frame, which is also how
+       * a `SaveImageWebsocket` node sends its result.
+       */
+      readonly tagged: boolean;
     }
   | {
       /** The socket closed or failed; no more events follow. */
@@ -40,6 +46,16 @@ export interface ComfyUISocket {
   close(): void;
 }
 
+/**
+ * The first message a client sends: its feature flags. `supports_preview_metadata` makes
+ * ComfyUI send sampler previews as type-4 frames that name their prompt (and no untagged
+ * copies), so previews of other clients' prompts can be told apart.
+ */
+export const comfyUIClientFeatureFlags = {
+  type: 'feature_flags',
+  data: { supports_preview_metadata: true },
+} as const;
+
 /** Options of {@link openComfyUISocket}. */
 export interface OpenComfyUISocketOptions {
   /** `ws(s)://host/ws?clientId=…`. */
@@ -55,8 +71,9 @@ export interface OpenComfyUISocketOptions {
 const ignore = () => {};
 
 /**
- * Opens ComfyUI's WebSocket and buffers what arrives: JSON messages, binary previews, and a
- * final `closed` event.
+ * Opens ComfyUI's WebSocket, announces the client's feature flags
+ * ({@link comfyUIClientFeatureFlags}) and buffers what arrives: JSON messages, binary previews,
+ * and a final `closed` event.
  *
  * @param options - URL, headers, handshake limit and signal.
  * @returns the open socket.
@@ -118,6 +135,7 @@ export async function openComfyUISocket(options: OpenComfyUISocketOptions): Prom
     };
     const onOpen = () => {
       cleanup();
+      socket.send(JSON.stringify(comfyUIClientFeatureFlags));
       resolve();
     };
     const onError = (error: Error) => {

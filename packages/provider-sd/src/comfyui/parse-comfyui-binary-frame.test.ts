@@ -20,7 +20,7 @@ describe('parseComfyUIBinaryFrame', () => {
   it('reads type 1 previews (PNG and JPEG) as plain Uint8Arrays', () => {
     const png = solidPng([1, 2, 3, 255]);
     const parsed = parseComfyUIBinaryFrame(frame(1, uint32(2), png));
-    expect(parsed).toEqual({ image: { bytes: png, mediaType: 'image/png' } });
+    expect(parsed).toEqual({ image: { bytes: png, mediaType: 'image/png' }, tagged: false });
     expect(parsed?.image.bytes.constructor).toBe(Uint8Array);
     expect(parseComfyUIBinaryFrame(frame(1, uint32(1), jpegBytes))?.image.mediaType).toBe(
       'image/jpeg',
@@ -34,6 +34,7 @@ describe('parseComfyUIBinaryFrame', () => {
     expect(parseComfyUIBinaryFrame(frame(4, head, png))).toEqual({
       image: { bytes: png, mediaType: 'image/png' },
       promptId: 'p1',
+      tagged: true,
     });
   });
 

@@ -7,6 +7,8 @@ export interface ComfyUIPreviewFrame {
   readonly image: EncodedImage;
   /** The prompt it belongs to, when the frame says (type 4 frames). */
   readonly promptId?: string;
+  /** Whether it was a type-4 frame (preview with metadata). */
+  readonly tagged: boolean;
 }
 
 const previewImage = 1;
@@ -27,7 +29,7 @@ export function parseComfyUIBinaryFrame(frame: Uint8Array): ComfyUIPreviewFrame 
   if (type === previewImage) {
     const bytes = frame.slice(8);
     const mediaType = detectImageMediaType(bytes);
-    return mediaType === undefined ? undefined : { image: { bytes, mediaType } };
+    return mediaType === undefined ? undefined : { image: { bytes, mediaType }, tagged: false };
   }
   if (type === previewImageWithMetadata) {
     const length = view.getUint32(4);
@@ -43,7 +45,11 @@ export function parseComfyUIBinaryFrame(frame: Uint8Array): ComfyUIPreviewFrame 
     const bytes = frame.slice(8 + length);
     const mediaType = detectImageMediaType(bytes);
     if (mediaType === undefined) return undefined;
-    return { image: { bytes, mediaType }, ...(promptId === undefined ? {} : { promptId }) };
+    return {
+      image: { bytes, mediaType },
+      tagged: true,
+      ...(promptId === undefined ? {} : { promptId }),
+    };
   }
   return undefined;
 }

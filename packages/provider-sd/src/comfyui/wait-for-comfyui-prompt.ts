@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EncodedImage } from '@layerloom/core';
 import { type ImageProgress, ProviderError } from '@layerloom/core';
 import type { HttpClient } from '@layerloom/core/http';
 import {
@@ -12,6 +13,7 @@ import {
   readComfyUIHistory,
   readOutputImages,
 } from './read-comfyui-history.js';
+import { createComfyUIProgressTracker } from './track-comfyui-progress.js';
 
 /** Options of {@link waitForComfyUIPrompt}. */
 export interface WaitForComfyUIPromptOptions {
@@ -31,6 +33,13 @@ export interface WaitForComfyUIPromptOptions {
   readonly signal: AbortSignal;
   /** Receives progress and previews from the socket. */
   readonly onProgress: ((progress: ImageProgress) => void) | undefined;
+  /** Sampler nodes in the submitted graph, so that progress runs once across all of them. */
+  readonly samplerCount: number;
+  /**
+   * A `SaveImageWebsocket` node whose result arrives as an untagged binary frame while it
+   * executes (nothing is written to the server's disk).
+   */
+  readonly websocketOutputNode?: string | undefined;
 }
 
 /** How a prompt ended. */
@@ -43,6 +52,8 @@ export interface ComfyUIPromptOutcome {
   readonly via: 'socket' | 'history';
   /** Why the socket could not be followed to the end, when it could not. */
   readonly socketProblem?: string;
+  /** Images the `SaveImageWebsocket` output node sent over the socket, in order. */
+  readonly websocketImages: readonly EncodedImage[];
 }
 
 function report(
@@ -57,7 +68,8 @@ function report(
 }
 
 /**
- * Waits for a queued prompt to finish. Follows the WebSocket (`progress`, previews,
+ * Waits for a queued prompt to finish. Follows the WebSocket (`progress_state` — or the legacy
+ * `progress` — through a tracker that does not reset at a second sampler, previews,
  * `executed`, `execution_cached`, `execution_error`, `execution_interrupted`, and `executing`
  * with `node: null` or `execution_success` as the end); when the socket is missing or drops,
  * or when the wanted output was cached (no `executed` message), polls `GET /history/{id}`
@@ -76,6 +88,14 @@ export async function waitForComfyUIPrompt(
   let socketProblem: string | undefined = options.socket === undefined ? 'no WebSocket' : undefined;
   let finished = false;
   let fraction: number | undefined;
+  let currentNode: unknown;
+  const websocketImages: EncodedImage[] = [];
+  const tracker = createComfyUIProgressTracker(options.samplerCount);
+  const reportFraction = (next: number | undefined) => {
+    if (next === undefined) return;
+    fraction = next;
+    report(options.onProgress, { fraction });
+  };
 
   while (options.socket !== undefined && !finished) {
     const event = await options.socket.next(signal);
@@ -84,6 +104,14 @@ export async function waitForComfyUIPrompt(
       break;
     }
     if (event.kind === 'preview') {
+      if (
+        !event.tagged &&
+        options.websocketOutputNode !== undefined &&
+        currentNode === options.websocketOutputNode
+      ) {
+        websocketImages.push(event.image);
+        continue;
+      }
       if (event.promptId !== undefined && event.promptId !== promptId) continue;
       report(options.onProgress, {
         ...(fraction === undefined ? {} : { fraction }),
@@ -94,14 +122,12 @@ export async function waitForComfyUIPrompt(
     const { type, data } = event;
     if (data.prompt_id !== promptId) continue;
     switch (type) {
-      case 'progress': {
-        const { value, max } = data;
-        if (typeof value === 'number' && typeof max === 'number' && max > 0) {
-          fraction = Math.min(1, Math.max(0, value / max));
-          report(options.onProgress, { fraction });
-        }
+      case 'progress_state':
+        reportFraction(tracker.progressState(data.nodes));
         break;
-      }
+      case 'progress':
+        reportFraction(tracker.progress(data.node, data.value, data.max));
+        break;
       case 'executed': {
         const images = readOutputImages(data.output);
         if (typeof data.node === 'string' && images.length > 0) {
@@ -121,6 +147,7 @@ export async function waitForComfyUIPrompt(
       case 'execution_interrupted':
         throw createComfyUIInterruptedError(data, options.provider, promptId);
       case 'executing':
+        currentNode = data.node;
         if (data.node === null) finished = true;
         break;
       case 'execution_success':
@@ -130,9 +157,10 @@ export async function waitForComfyUIPrompt(
   }
 
   const wanted = options.outputNode;
-  const haveImages = wanted === undefined ? outputs.size > 0 : outputs.has(wanted);
+  const haveImages =
+    websocketImages.length > 0 || (wanted === undefined ? outputs.size > 0 : outputs.has(wanted));
   if (finished && haveImages) {
-    return { outputs, cachedNodes, via: 'socket' };
+    return { outputs, cachedNodes, via: 'socket', websocketImages };
   }
 
   // The socket is gone, or the output came from the cache: the history has the outcome.
@@ -153,6 +181,7 @@ export async function waitForComfyUIPrompt(
         outputs: merged,
         cachedNodes,
         via: finished ? 'socket' : 'history',
+        websocketImages,
         ...(socketProblem === undefined ? {} : { socketProblem }),
       };
     }
