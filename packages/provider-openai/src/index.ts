@@ -19,5 +19,6 @@ export {
   type OpenAIImagePrice,
   type OpenAIImagePrices,
   type OpenAIImageTokenPrices,
+  unverifiedOpenAIImagePrices,
 } from './openai-image-prices.js';
 export type { OpenAIProviderSettings } from './openai-provider-settings.js';
