@@ -1,27 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFakeOpenAI,
-  type FakeOpenAI,
-} from '../../packages/provider-openai/src/fixtures/fake-openai-server.js';
+import { describe, expect, it } from 'vitest';
 import { testApiKey } from '../../packages/provider-openai/src/fixtures/openai-responses.js';
 import { runExampleScript } from '../run-example-script.js';
 import { noKeyMessage, runOpenAIExample } from './generate.js';
+import { useFakeOpenAI } from './use-fake-openai.js';
 
-let fake: FakeOpenAI;
-let directory: string;
-beforeAll(async () => {
-  fake = await createFakeOpenAI();
-  directory = await mkdtemp(join(tmpdir(), 'layerloom-openai-example-'));
-});
-afterAll(async () => {
-  await fake.close();
-  await rm(directory, { recursive: true, force: true });
-});
+const setup = useFakeOpenAI('layerloom-openai-example-');
 
 const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -54,15 +41,15 @@ describe('examples/openai/generate.ts', () => {
 
   it('with a key, streams a preview and writes the transparent cut-out (against a fake OpenAI API)', async () => {
     const script = fileURLToPath(new URL('./generate.ts', import.meta.url));
-    const output = join(directory, 'fox.png');
+    const output = join(setup.directory(), 'fox.png');
     const { code, stdout, stderr } = await runExampleScript(script, [output], {
       OPENAI_API_KEY: testApiKey,
-      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_BASE_URL: setup.fake().baseURL,
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);
 
-    const call = fake.lastCall();
+    const call = setup.fake().lastCall();
     expect(call.path).toBe('/v1/images/generations');
     expect(call.json()).toMatchObject({
       model: 'gpt-image-1',
