@@ -14,8 +14,10 @@ export type A1111InterruptOutcome =
   | 'interrupted'
   /** `interrupt: 'always'`: interrupted without checking whose job runs. */
   | 'interrupted-unchecked'
-  /** Our task still waited in the queue (or had not reached it): not interrupted. */
+  /** Our task still waited in the queue: not interrupted. */
   | 'queued'
+  /** The server did not know our task yet (the call had not reached its queue): not interrupted. */
+  | 'not-started'
   /** Our task had already finished. */
   | 'finished'
   /** The server has no `/internal/progress`, so whose job runs is unknown: not interrupted. */
@@ -60,8 +62,10 @@ export async function interruptA1111Task(
       return 'finished';
     case 'unavailable':
       return 'unavailable';
-    default:
+    case 'queued':
       return 'queued';
+    default:
+      return 'not-started';
   }
 }
 
@@ -79,6 +83,8 @@ export function describeA1111InterruptOutcome(
   switch (outcome) {
     case 'queued':
       return ` (task ${taskId} was still queued behind another job, so nothing was interrupted — an interrupt stops whatever job runs; A1111 cannot withdraw a queued task, so the server may still paint it)`;
+    case 'not-started':
+      return ` (task ${taskId} had not reached the server's queue yet, so nothing was interrupted; if the request did arrive, the server may still paint it)`;
     case 'unavailable':
       return ` (the server has no /internal/progress — started with --nowebui? — so it could not tell whether task ${taskId} was the running job and did not interrupt; set \`interrupt: 'always'\` for a server of your own)`;
     case 'not-interrupted':
