@@ -11,6 +11,8 @@ export type {
   A1111ResizeMode,
 } from './a1111/a1111-image-defaults.js';
 export { type A1111Adapter, type A1111Settings, createA1111 } from './a1111/create-a1111.js';
+export type { A1111InterruptMode } from './a1111/interrupt-a1111-task.js';
+export type { ComfyUIOutputVia } from './comfyui/choose-comfyui-output-node.js';
 export type {
   ComfyUIImageDefaults,
   ComfyUIInputOverrides,

@@ -219,6 +219,19 @@ describe('createComfyUI against the services’ own protocol', () => {
     const chosen = submitted(server).prompt_id;
     expect(server.controlCalls).toContainEqual({ path: '/interrupt', body: { prompt_id: chosen } });
   });
+
+  it('deletes its still-pending prompt from the queue by its own id when POST /prompt timed out', async () => {
+    const server = await fake({ holdPromptAnswerMs: 3000, run: () => {} });
+    await rejectionOf(
+      adapter({ baseURL: server.url, workflow: graph('flux-dev-custom-advanced'), timeoutMs: 300 })
+        .image()
+        .generate(request()),
+    );
+    const chosen = submitted(server).prompt_id;
+    expect(server.controlCalls).toContainEqual({ path: '/queue', body: { delete: [chosen] } });
+    expect(server.controlCalls.some((call) => call.path === '/interrupt')).toBe(false);
+    expect(server.runs[0]!.state).toBe('done');
+  });
 });
 
 describe('ComfyUI mask: converted for the LoadImageMask channel', () => {

@@ -6,6 +6,7 @@ import {
   millisecondsSchema,
   nonEmptyStringSchema,
 } from '../shared/settings-schemas.js';
+import type { ComfyUIOutputVia } from './choose-comfyui-output-node.js';
 import type { ComfyUINodeMapping } from './comfyui-node-mapping.js';
 import type { ComfyUIWorkflow } from './comfyui-workflow.js';
 
@@ -60,7 +61,7 @@ export interface ComfyUISettings {
    * to the server's disk (it needs the WebSocket). Needs a mapped or inferred output node.
    * @default 'workflow'
    */
-  readonly output?: 'workflow' | 'preview' | 'websocket';
+  readonly output?: ComfyUIOutputVia;
 }
 
 /**
