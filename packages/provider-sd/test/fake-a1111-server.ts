@@ -1,3 +1,4 @@
+import { decodePng } from '@layerloom/core';
 import { createTestServer, type TestServer } from '@layerloom/core/testing';
 import { delay, HttpResponse, http } from 'msw';
 import { base64, solidPng } from './png-fixtures.js';
@@ -153,6 +154,14 @@ export async function createFakeA1111(options: FakeA1111Options = {}): Promise<F
     const body = (await request.json()) as Record<string, unknown>;
     if (endpoint === 'img2img' && !Array.isArray(body.init_images)) {
       return a1111Error(404, 'HTTPException', 'Init image not found');
+    }
+    if (typeof body.mask === 'string') {
+      // A1111 decodes the mask as an image (`decode_base64_to_image`); bytes that are none fail.
+      try {
+        decodePng(new Uint8Array(Buffer.from(body.mask, 'base64')));
+      } catch {
+        return a1111Error(500, 'HTTPException', 'Invalid encoded image');
+      }
     }
     if (body.force_task_id !== undefined && typeof body.force_task_id !== 'string') {
       return HttpResponse.json(
