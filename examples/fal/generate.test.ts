@@ -64,8 +64,8 @@ describe('examples/fal/generate.ts', () => {
     });
     expect(lines).toEqual([
       'Estimated cost: $0.025',
-      'Queued: 1 ahead',
-      'Queued: 0 ahead',
+      'Queued: place 2',
+      'Queued: place 1',
       'Painting 32%',
       'Painting 68%',
       `Wrote image/png to ${output}`,

@@ -35,7 +35,7 @@ export const noKeyMessage =
 /** A progress report as a line: the queue position while queued, the fraction while running. */
 export function describeProgress(progress: FalProgress): string {
   if (progress.status === 'IN_QUEUE') {
-    return `Queued: ${progress.queuePosition ?? '?'} ahead`;
+    return `Queued: place ${progress.queuePosition ?? '?'}`;
   }
   const percent = progress.fraction === undefined ? '' : ` ${Math.round(progress.fraction * 100)}%`;
   return `Painting${percent}`;

@@ -77,7 +77,7 @@ describe('queue mode (FLUX [dev])', () => {
         model: 'fal-ai/flux/dev',
         endpoint: 'fal-ai/flux/dev',
         mode: 'queue',
-        queuePosition: 1,
+        queuePosition: 2,
         polls: 5,
         declaredWidth: 1024,
         declaredHeight: 768,
@@ -85,8 +85,8 @@ describe('queue mode (FLUX [dev])', () => {
       },
     });
     expect(progress).toEqual([
+      { status: 'IN_QUEUE', fraction: 0, queuePosition: 2 },
       { status: 'IN_QUEUE', fraction: 0, queuePosition: 1 },
-      { status: 'IN_QUEUE', fraction: 0, queuePosition: 0 },
       { status: 'IN_PROGRESS', fraction: 9 / 28, logs: ['Step 9/28'] },
       { status: 'IN_PROGRESS', fraction: 19 / 28, logs: ['Step 19/28'] },
     ]);

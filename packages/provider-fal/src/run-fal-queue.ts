@@ -5,14 +5,12 @@ import { type FalResponseContext, falFailure } from './verify-fal-image.js';
 
 /**
  * Progress of a fal call: core's `ImageProgress` plus where the request is in fal's queue.
- * Core's render events carry only `fraction`, `etaMs` and `preview`; a caller of `generate`
- * gets the whole object.
+ * Core's render events carry `fraction`, `etaMs`, `preview` and `queuePosition`; a caller of
+ * `generate` gets the whole object.
  */
 export interface FalProgress extends ImageProgress {
   /** fal's status of the request. */
   readonly status: 'IN_QUEUE' | 'IN_PROGRESS';
-  /** Requests ahead of this one in fal's queue (0 = next), while `IN_QUEUE`. */
-  readonly queuePosition?: number;
   /** The new log lines of the runner, while `IN_PROGRESS`. */
   readonly logs?: readonly string[];
 }
@@ -183,7 +181,7 @@ export async function runFalQueue(
       if (status === 'IN_QUEUE') {
         const position =
           typeof body.queue_position === 'number' && body.queue_position >= 0
-            ? body.queue_position
+            ? body.queue_position + 1 // fal counts the requests ahead; core's place is 1 = next
             : undefined;
         queuePosition ??= position;
         if (position !== lastPosition || polls === 1) {
