@@ -147,10 +147,13 @@ function layerCandidate(
     matte = 'alpha';
     transparent = true;
   } else {
-    matte = { chromaKey: defaultChromaKey };
+    const refined = explicit === 'auto';
+    matte = refined
+      ? { chromaKey: defaultChromaKey, refineEdges: true }
+      : { chromaKey: defaultChromaKey };
     prompt += chromaKeyPromptSuffix(defaultChromaKey);
     warnings.push(
-      `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out`,
+      `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out${refined ? ' with refined edges' : ''}`,
     );
   }
   const seed = layer.seed ?? composition.seed;
