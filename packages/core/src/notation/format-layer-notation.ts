@@ -6,6 +6,11 @@ import type { Layer, Matte } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
 import { isHexColor } from './attribute-values.js';
 import { escapePrompt, formatNumber, quoteString } from './escape-notation-text.js';
+import {
+  formatHarmonizeNotation,
+  formatLightWrapNotation,
+  formatShadowNotation,
+} from './harmony-notation.js';
 import { isName } from './notation-characters.js';
 
 type Path = readonly (string | number)[];
@@ -71,6 +76,23 @@ function formatOptions(
   }
 }
 
+/** `harmonize`, `shadow` and `wrap`, in that order. */
+function formatHarmony(layer: Layer, path: Path, attributes: string[]): void {
+  if (layer.harmonize !== undefined) {
+    const written = formatHarmonizeNotation(layer.harmonize);
+    if (written.error !== undefined) throw cannotWrite([...path, 'harmonize', 'to'], written.error);
+    attributes.push(`harmonize: ${written.value}`);
+  }
+  if (layer.shadow !== undefined) {
+    const written = formatShadowNotation(layer.shadow);
+    if (written.error !== undefined) throw cannotWrite([...path, 'shadow', 'color'], written.error);
+    attributes.push(`shadow: ${written.value}`);
+  }
+  if (layer.lightWrap !== undefined) {
+    attributes.push(`wrap: ${formatLightWrapNotation(layer.lightWrap)}`);
+  }
+}
+
 function formatLayer(layer: Layer, index: number): string {
   const path = ['layers', index];
   if (layer.mask !== undefined) {
@@ -99,6 +121,7 @@ function formatLayer(layer: Layer, index: number): string {
   }
   if (layer.from !== undefined) attributes.push(`from: ${layer.from}`);
   if (layer.strength !== undefined) attributes.push(`strength: ${formatNumber(layer.strength)}`);
+  formatHarmony(layer, path, attributes);
   formatOptions(layer.options, [...path, 'options'], attributes);
   const prompt = escapePrompt(layer.prompt, [...path, 'prompt']);
   const provider = formatProvider(layer.provider, [...path, 'provider']);
