@@ -17,13 +17,16 @@ export interface ColorStatistics {
 const binBits = 5;
 const binShift = 8 - binBits;
 const binCount = 1 << (3 * binBits);
+/** Most pixels read: larger rasters are sampled on a regular grid (every 2nd row and column…). */
+const maxSamples = 1 << 20;
 
 /**
  * The alpha-weighted Oklab mean and spread of a raster's colours; transparent pixels do not
  * count, a half-transparent one counts half.
  *
- * One pass over the pixels fills a histogram of 32³ colour bins, each holding the weighted mean
- * colour of its pixels; the statistics are then computed from the bins (at most 32768 Oklab
+ * One pass over the pixels (over at most 2²⁰ of them: a larger raster is read on a regular grid
+ * of every n-th row and column) fills a histogram of 32³ colour bins, each holding the weighted
+ * mean colour of its pixels; the statistics are then computed from the bins (at most 32768 Oklab
  * conversions, whatever the raster's size). A bin spans 8 levels per channel and is represented
  * by its exact mean colour, so the mean is off only by the curvature of the sRGB-to-Oklab map
  * inside a bin (well under 0.001 in Oklab units); the spread leaves out the variance inside
@@ -35,38 +38,44 @@ const binCount = 1 << (3 * binBits);
  */
 export function colorStatistics(raster: Raster): ColorStatistics {
   assertRaster(raster, ['raster']);
-  const data = raster.data;
-  const weights = new Float64Array(binCount);
-  const reds = new Float64Array(binCount);
-  const greens = new Float64Array(binCount);
-  const blues = new Float64Array(binCount);
-  for (let index = 0; index < data.length; index += 4) {
-    const alpha = data[index + 3]!;
-    if (alpha === 0) continue;
-    const red = data[index]!;
-    const green = data[index + 1]!;
-    const blue = data[index + 2]!;
-    const bin =
-      ((red >> binShift) << (2 * binBits)) | ((green >> binShift) << binBits) | (blue >> binShift);
-    weights[bin] = weights[bin]! + alpha;
-    reds[bin] = reds[bin]! + alpha * red;
-    greens[bin] = greens[bin]! + alpha * green;
-    blues[bin] = blues[bin]! + alpha * blue;
+  const { width, height, data } = raster;
+  // Interleaved per bin: weight, then the weighted sums of red, green and blue.
+  const bins = new Float64Array(binCount * 4);
+  const step = Math.max(1, Math.ceil(Math.sqrt((width * height) / maxSamples)));
+  for (let y = 0; y < height; y += step) {
+    const end = (y + 1) * width * 4;
+    for (let index = y * width * 4; index < end; index += 4 * step) {
+      const alpha = data[index + 3]!;
+      if (alpha === 0) continue;
+      const red = data[index]!;
+      const green = data[index + 1]!;
+      const blue = data[index + 2]!;
+      const bin =
+        (((red >> binShift) << (2 * binBits)) |
+          ((green >> binShift) << binBits) |
+          (blue >> binShift)) *
+        4;
+      bins[bin] = bins[bin]! + alpha;
+      bins[bin + 1] = bins[bin + 1]! + alpha * red;
+      bins[bin + 2] = bins[bin + 2]! + alpha * green;
+      bins[bin + 3] = bins[bin + 3]! + alpha * blue;
+    }
   }
   const colors: number[] = [];
   const binWeights: number[] = [];
   const color: OklabColor = { l: 0, a: 0, b: 0 };
-  for (let bin = 0; bin < binCount; bin++) {
-    const weight = weights[bin]!;
+  const scale = step * step;
+  for (let bin = 0; bin < binCount * 4; bin += 4) {
+    const weight = bins[bin]!;
     if (weight === 0) continue;
     oklabFromLinear(
-      linearFromUnit(reds[bin]! / weight / 255),
-      linearFromUnit(greens[bin]! / weight / 255),
-      linearFromUnit(blues[bin]! / weight / 255),
+      linearFromUnit(bins[bin + 1]! / weight / 255),
+      linearFromUnit(bins[bin + 2]! / weight / 255),
+      linearFromUnit(bins[bin + 3]! / weight / 255),
       color,
     );
     colors.push(color.l, color.a, color.b);
-    binWeights.push(weight / 255);
+    binWeights.push((weight / 255) * scale);
   }
   return weightedStatistics(colors, binWeights);
 }

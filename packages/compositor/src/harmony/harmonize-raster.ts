@@ -1,5 +1,6 @@
 import { describeValue, type HarmonyMode, ValidationError } from '@layerloom/core';
 import { assertRaster } from '../assert-raster.js';
+import { littleEndian } from '../blend/little-endian.js';
 import {
   linearFromOklab,
   linearFromUnit,
@@ -92,97 +93,115 @@ function buildTable(transfer: { scale: number[]; offset: number[] }): Float32Arr
   return table;
 }
 
-/** Applies the table to every visible pixel (tetrahedral interpolation), in place. */
+/**
+ * Applies the table to every visible pixel (tetrahedral interpolation), in place, a 32-bit word
+ * per pixel read as little-endian (big-endian machines swap the bytes around it).
+ */
 function applyTable(table: Float32Array, data: Uint8ClampedArray): void {
   const strideBlue = 3;
   const strideGreen = nodes * 3;
   const strideRed = nodes * nodes * 3;
+  const last = strideRed + strideGreen + strideBlue;
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  if (!littleEndian) swapBytes(words);
   let previous = -1;
-  let outRed = 0;
-  let outGreen = 0;
-  let outBlue = 0;
-  for (let index = 0; index < data.length; index += 4) {
-    if (data[index + 3] === 0) continue;
-    const red = data[index]!;
-    const green = data[index + 1]!;
-    const blue = data[index + 2]!;
-    const key = (red << 16) | (green << 8) | blue;
+  let colour = 0;
+  const length = words.length;
+  for (let index = 0; index < length; index++) {
+    const word = words[index]!;
+    // Little-endian words: red is the low byte, alpha the high one.
+    if (word >>> 24 === 0) continue;
+    const key = word & 0xffffff;
     if (key !== previous) {
       previous = key;
+      const red = word & 0xff;
+      const green = (word >>> 8) & 0xff;
+      const blue = (word >>> 16) & 0xff;
       const fr = fractionOfByte[red]!;
       const fg = fractionOfByte[green]!;
       const fb = fractionOfByte[blue]!;
-      const base =
+      const c0 =
         nodeOfByte[red]! * strideRed + nodeOfByte[green]! * strideGreen + nodeOfByte[blue]! * 3;
-      // The tetrahedron of the unit cube that holds (fr, fg, fb): corners from c000 to c111.
-      let first: number;
-      let second: number;
+      // The tetrahedron of the unit cube that holds (fr, fg, fb): corners c0, c1, c2, c3.
+      let c1: number;
+      let c2: number;
       let w0: number;
       let w1: number;
       let w2: number;
       if (fr >= fg) {
         if (fg >= fb) {
-          first = strideRed;
-          second = strideRed + strideGreen;
+          c1 = c0 + strideRed;
+          c2 = c1 + strideGreen;
           w0 = fr;
           w1 = fg;
           w2 = fb;
         } else if (fr >= fb) {
-          first = strideRed;
-          second = strideRed + strideBlue;
+          c1 = c0 + strideRed;
+          c2 = c1 + strideBlue;
           w0 = fr;
           w1 = fb;
           w2 = fg;
         } else {
-          first = strideBlue;
-          second = strideRed + strideBlue;
+          c1 = c0 + strideBlue;
+          c2 = c1 + strideRed;
           w0 = fb;
           w1 = fr;
           w2 = fg;
         }
       } else if (fb >= fg) {
-        first = strideBlue;
-        second = strideGreen + strideBlue;
+        c1 = c0 + strideBlue;
+        c2 = c1 + strideGreen;
         w0 = fb;
         w1 = fg;
         w2 = fr;
       } else if (fb >= fr) {
-        first = strideGreen;
-        second = strideGreen + strideBlue;
+        c1 = c0 + strideGreen;
+        c2 = c1 + strideBlue;
         w0 = fg;
         w1 = fb;
         w2 = fr;
       } else {
-        first = strideGreen;
-        second = strideRed + strideGreen;
+        c1 = c0 + strideGreen;
+        c2 = c1 + strideRed;
         w0 = fg;
         w1 = fr;
         w2 = fb;
       }
-      const last = strideRed + strideGreen + strideBlue;
-      const c0 = base;
-      const c1 = base + first;
-      const c2 = base + second;
-      const c3 = base + last;
-      outRed =
-        table[c0]! +
-        w0 * (table[c1]! - table[c0]!) +
-        w1 * (table[c2]! - table[c1]!) +
-        w2 * (table[c3]! - table[c2]!);
-      outGreen =
-        table[c0 + 1]! +
-        w0 * (table[c1 + 1]! - table[c0 + 1]!) +
-        w1 * (table[c2 + 1]! - table[c1 + 1]!) +
-        w2 * (table[c3 + 1]! - table[c2 + 1]!);
-      outBlue =
-        table[c0 + 2]! +
-        w0 * (table[c1 + 2]! - table[c0 + 2]!) +
-        w1 * (table[c2 + 2]! - table[c1 + 2]!) +
-        w2 * (table[c3 + 2]! - table[c2 + 2]!);
+      const c3 = c0 + last;
+      // Barycentric weights of the corners: 1 − w0, w0 − w1, w1 − w2, w2 (all ≥ 0, sum 1).
+      const k0 = 1 - w0;
+      const k1 = w0 - w1;
+      const k2 = w1 - w2;
+      // Table values are within 0..255 and the weights convex, so `+ 0.5 | 0` rounds in range.
+      const outRed =
+        (k0 * table[c0]! + k1 * table[c1]! + k2 * table[c2]! + w2 * table[c3]! + 0.5) | 0;
+      const outGreen =
+        (k0 * table[c0 + 1]! +
+          k1 * table[c1 + 1]! +
+          k2 * table[c2 + 1]! +
+          w2 * table[c3 + 1]! +
+          0.5) |
+        0;
+      const outBlue =
+        (k0 * table[c0 + 2]! +
+          k1 * table[c1 + 2]! +
+          k2 * table[c2 + 2]! +
+          w2 * table[c3 + 2]! +
+          0.5) |
+        0;
+      colour = outRed | (outGreen << 8) | (outBlue << 16);
     }
-    data[index] = outRed;
-    data[index + 1] = outGreen;
-    data[index + 2] = outBlue;
+    words[index] = ((word & 0xff000000) | colour) >>> 0;
+  }
+  if (!littleEndian) swapBytes(words);
+}
+
+/** Reverses the bytes of every word. */
+function swapBytes(words: Uint32Array): void {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    words[index] =
+      ((word >>> 24) | ((word >>> 8) & 0xff00) | ((word << 8) & 0xff0000) | (word << 24)) >>> 0;
   }
 }
 
