@@ -7,6 +7,7 @@ import { validateComposition } from '../schema/define-composition.js';
 import { createMockProvider } from '../testing/create-mock-provider.js';
 import { createRecordingCompositor } from '../testing/create-recording-compositor.js';
 import type { Composition } from '../types/composition.js';
+import type { ImageRequest, Provider } from '../types/provider.js';
 import { compositedLayers, compositeLayers } from './composite-layers.js';
 import { planRender } from './plan-render.js';
 
@@ -172,5 +173,73 @@ describe('harmony in the pipeline', () => {
       dog: 'alpha',
       scene: 'none',
     });
+  });
+
+  it('matte auto with a background remover configured: paint, then cut out, both cached', async () => {
+    const opaque = createMockProvider({ id: 'opaque', capabilities: { transparency: false } });
+    const remover = createMockProvider({ id: 'remover' });
+    const requests: ImageRequest[] = [];
+    const cut: Provider = {
+      id: remover.id,
+      modelId: remover.modelId,
+      capabilities: { ...remover.capabilities, cutsOutSubject: true },
+      generate: (request) => {
+        requests.push(request);
+        return remover.generate(request);
+      },
+    };
+    const providers = { O: opaque, CUT: cut, C: createMockProvider({ id: 'clear' }) };
+    const asked: Composition = {
+      width: 32,
+      height: 32,
+      seed: 3,
+      layers: [
+        {
+          id: 'hero',
+          prompt: 'a knight',
+          provider: 'O',
+          matte: 'auto',
+          opacity: 0.9,
+          harmonize: { to: 'scene' },
+        },
+        { id: 'scene', prompt: 'a field', provider: 'C' },
+      ],
+    };
+    const plan = planRender(asked, { providers });
+    const byId = new Map(plan.steps.map((step) => [step.id, step]));
+    expect(byId.get('hero-painted')).toMatchObject({
+      providers: ['O'],
+      matte: 'none',
+      composited: false,
+    });
+    expect(byId.get('hero')).toMatchObject({
+      providers: ['CUT'],
+      matte: 'alpha',
+      dependsOn: 'hero-painted',
+      composited: true,
+    });
+    expect(byId.get('hero-painted')!.request.prompt).toBe('a knight');
+    const compositor = createRecordingCompositor();
+    const loom = createLoom({ providers, compositor, cache: memoryCache() });
+    const first = await loom.render(asked);
+    expect([opaque.calls, requests.length]).toEqual([1, 1]);
+    expect(requests[0]!.image?.bytes).toEqual(
+      first.layers.find((layer) => layer.id === 'hero-painted')!.image.bytes,
+    );
+    expect(compositor.calls[0]!.layers.map(({ layer }) => [layer.id, layer.opacity])).toEqual([
+      ['hero', 0.9],
+      ['scene', undefined],
+    ]);
+    expect(first.manifest.steps.find((step) => step.id === 'hero')).toMatchObject({
+      provider: 'CUT',
+      matte: 'alpha',
+    });
+    await loom.render({
+      ...asked,
+      layers: asked.layers.map((layer) =>
+        layer.id === 'hero' ? { ...layer, harmonize: { to: 'scene', amount: 0.4 } } : layer,
+      ),
+    });
+    expect([opaque.calls, requests.length]).toEqual([1, 1]);
   });
 });
