@@ -1,8 +1,12 @@
 import { type CompositeLayer, encodePng, type Layer, ValidationError } from '@layerloom/core';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../codec/decode-image.js';
+import { compositeRasters } from '../composite-rasters.js';
+import { compositeRastersSync } from '../composite-rasters-sync.js';
 import { createCompositor } from '../create-compositor.js';
 import { oklabFromSrgb } from '../matte/oklab.js';
+import { dropShadow } from './drop-shadow.js';
+import { harmonizeLayers } from './harmonize-layers.js';
 
 const side = 300;
 
@@ -135,5 +139,23 @@ describe('the harmony stage of createCompositor', () => {
     ).rejects.toThrow(
       '`layers[0].layer.harmonize.amount`: layer "hero" has a harmony amount of `3` (number); expected a number from 0 to 1',
     );
+  });
+
+  it('gives the same bytes on worker threads as on the calling thread', async () => {
+    const hero = await decodeImage(subjectOnGreen().bytes);
+    const scene = await decodeImage(coldScene().bytes);
+    const [matched] = harmonizeLayers([
+      { layer: { id: 'hero', harmonize: { to: 'scene', amount: 0.7 } }, raster: hero },
+      { layer: { id: 'scene' }, raster: scene },
+    ]);
+    const shadow = dropShadow(matched!, { blur: 6, distance: 9, opacity: 0.5 });
+    const layers = [
+      { raster: matched!, left: 20, top: 10 },
+      { raster: shadow.raster, left: 20 + shadow.left, top: 10 + shadow.top },
+    ];
+    const sync = compositeRastersSync(scene, layers);
+    const threaded = await compositeRasters(scene, layers, { threads: 2, parallelThreshold: 0 });
+    expect(threaded.data).toEqual(sync.data);
+    expect(threaded.data).not.toEqual(scene.data);
   });
 });
