@@ -168,7 +168,8 @@ function formatBackground(background: string): string {
  * @param composition - the composition to write.
  * @returns the notation, ending with a line break.
  * @throws ValidationError when the composition is invalid or holds something the notation
- * cannot express (a mask, a provider fallback list, a chroma key with tolerance or softness or
+ * cannot express (a mask, a provider fallback list, a stack-wide `harmonize`, a chroma key with
+ * tolerance or softness or
  * not written `#rrggbb`, an option value that is not a string, number, boolean or `null`, a
  * line break in a prompt); the error names the field.
  *
@@ -183,6 +184,12 @@ function formatBackground(background: string): string {
  */
 export function formatLayerNotation(composition: Composition): string {
   parseWithSchema(compositionSchema, composition, 'composition');
+  if (composition.harmonize !== undefined) {
+    throw cannotWrite(
+      ['harmonize'],
+      'Expected no stack-wide `harmonize`: layer notation writes harmony per layer (the `harmonize` attribute)',
+    );
+  }
   const lines = [`size ${composition.width}x${composition.height}`];
   if (composition.background !== undefined) {
     lines.push(`background ${formatBackground(composition.background)}`);

@@ -78,5 +78,15 @@ describe('harmony in layer notation', () => {
     };
     expect(() => formatLayerNotation(composition)).toThrow(ValidationError);
     expect(() => formatLayerNotation(composition)).toThrow('got "red"');
+    const stack: Composition = {
+      width: 64,
+      height: 64,
+      harmonize: { to: 'scene' },
+      layers: [
+        { id: 'hero', prompt: 'a knight', provider: 'A' },
+        { id: 'scene', prompt: 'a field', provider: 'A' },
+      ],
+    };
+    expect(() => formatLayerNotation(stack)).toThrow('Expected no stack-wide `harmonize`');
   });
 });
