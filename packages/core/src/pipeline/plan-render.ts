@@ -347,7 +347,7 @@ export function checkProviderAliases(
  * its `matte` is `none`; a layer with `from` inherits its input's placement and size and is
  * painted over its image; the input is then not composited; a step without a seed uses the
  * composition's seed. A `matte: 'auto'` layer whose provider cannot paint transparency is cut
- * out by a configured background remover (see {@link expandAutoMattes}; the plan's composition
+ * out by a configured background remover (as a chain `ID-painted` → `ID`; the plan's composition
  * then holds the extra `ID-painted` layer), else keyed out with refined edges.
  *
  * @param asked - a validated composition.
