@@ -18,9 +18,12 @@ import {
 import { decodeImage, validateMaxPixels } from './codec/decode-image.js';
 import { encodeImage, imageMediaTypes, validateEncodeOptions } from './codec/encode-image.js';
 import { compositeRasters } from './composite-rasters.js';
+import { dropShadow } from './harmony/drop-shadow.js';
+import { harmonizeLayers } from './harmony/harmonize-layers.js';
+import { lightWrap } from './harmony/light-wrap.js';
 import { imageMask } from './mask/image-mask.js';
 import { shapeMask } from './mask/shape-mask.js';
-import { chromaKey } from './matte/chroma-key.js';
+import { applyMatte } from './matte/apply-matte.js';
 import { fitRaster } from './placement/fit-raster.js';
 import { resolvePlacement } from './placement/resolve-placement.js';
 import type { Raster } from './raster.js';
@@ -139,10 +142,25 @@ function solidRaster(
   return { width, height, data };
 }
 
-/** The image with every pixel opaque: the `none` matte. */
-function opaque(raster: Raster): Raster {
+/** The part of `raster` (canvas-sized) inside `rectangle`. */
+function cropRaster(
+  raster: Raster,
+  rectangle: { left: number; top: number; width: number; height: number },
+): Raster {
+  const data = new Uint8ClampedArray(rectangle.width * rectangle.height * 4);
+  for (let row = 0; row < rectangle.height; row++) {
+    const start = ((rectangle.top + row) * raster.width + rectangle.left) * 4;
+    data.set(raster.data.subarray(start, start + rectangle.width * 4), row * rectangle.width * 4);
+  }
+  return { width: rectangle.width, height: rectangle.height, data };
+}
+
+/** The raster with its alpha scaled by a one-channel mask of its size. */
+function maskedRaster(raster: Raster, mask: Uint8Array): Raster {
   const data = new Uint8ClampedArray(raster.data);
-  for (let index = 3; index < data.length; index += 4) data[index] = 255;
+  for (let index = 0; index < mask.length; index++) {
+    data[index * 4 + 3] = (data[index * 4 + 3]! * mask[index]!) / 255;
+  }
   return { width: raster.width, height: raster.height, data };
 }
 
@@ -152,8 +170,11 @@ function opaque(raster: Raster): Raster {
  * the background with exact W3C blending and encodes the result.
  *
  * Layers are top-first. A layer without a `matte` uses its image's alpha, except the bottom
- * layer, which is opaque (`none`); a `{ chromaKey }` matte keys out that colour. The
- * `AbortSignal` is honoured between layers.
+ * layer, which is opaque (`none`); a `{ chromaKey }` matte keys out that colour (with edge
+ * refinement when `refineEdges`), `auto` keeps an image's alpha or keys out a plain backdrop.
+ * Then the harmony stage runs: layers with `harmonize` are colour-matched to their reference
+ * layer or palette, a `shadow` is cast under its layer and a `lightWrap` brings the light of
+ * the layers below over its edges. The `AbortSignal` is honoured between layers.
  *
  * @example
  * ```ts
@@ -184,25 +205,16 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
     );
   }
 
-  async function prepareLayer(
+  /** Places, masks, shadows and light-wraps one matted (and harmonized) layer. */
+  async function placeLayer(
     layer: Layer,
-    bytes: Uint8Array,
-    isBottom: boolean,
+    matted: Raster,
     canvas: { width: number; height: number },
-  ): Promise<RasterLayer | undefined> {
-    let raster = await decodeImage(bytes, { maxPixels });
-    const matte = layer.matte ?? (isBottom ? 'none' : 'alpha');
-    if (matte === 'none') raster = opaque(raster);
-    else if (matte !== 'alpha') {
-      raster = chromaKey(raster, {
-        color: matte.chromaKey,
-        ...(matte.tolerance === undefined ? {} : { tolerance: matte.tolerance }),
-        ...(matte.softness === undefined ? {} : { softness: matte.softness }),
-      });
-    }
-    const { box, fitted, visible } = resolvePlacement(layer.placement, canvas, raster);
-    if (visible.width === 0 || visible.height === 0) return undefined;
-    raster = await fitRaster(raster, fitted, visible);
+    below: () => Promise<Raster>,
+  ): Promise<RasterLayer[]> {
+    const { box, fitted, visible } = resolvePlacement(layer.placement, canvas, matted);
+    if (visible.width === 0 || visible.height === 0) return [];
+    let raster = await fitRaster(matted, fitted, visible);
     let mask: Uint8Array | undefined;
     if (layer.mask !== undefined) {
       const region = {
@@ -216,7 +228,10 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
           ? await imageMask(layer.mask, box, region, maxPixels)
           : shapeMask(layer.mask, region);
     }
-    return {
+    if (layer.lightWrap !== undefined) {
+      raster = lightWrap(raster, cropRaster(await below(), visible), layer.lightWrap);
+    }
+    const placed: RasterLayer = {
       raster,
       left: visible.left,
       top: visible.top,
@@ -224,6 +239,20 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       ...(layer.opacity === undefined ? {} : { opacity: layer.opacity }),
       ...(mask === undefined ? {} : { mask }),
     };
+    if (layer.shadow === undefined) return [placed];
+    const shadow = dropShadow(
+      mask === undefined ? raster : maskedRaster(raster, mask),
+      layer.shadow,
+    );
+    return [
+      placed,
+      {
+        raster: shadow.raster,
+        left: visible.left + shadow.left,
+        top: visible.top + shadow.top,
+        ...(layer.opacity === undefined ? {} : { opacity: layer.opacity }),
+      },
+    ];
   }
 
   return {
@@ -238,19 +267,37 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       checkAbort();
       const { width, height, background, layers } = validateInput(input);
       const canvas = { width, height };
-      const prepared: RasterLayer[] = [];
       // Bottom first, so that an abort stops before the costly layers on top are decoded too.
+      const matted: Raster[] = new Array(layers.length);
       for (let index = layers.length - 1; index >= 0; index--) {
         checkAbort();
         const { layer, bytes } = layers[index]!;
-        const rasterLayer = await prepareLayer(layer, bytes, index === layers.length - 1, canvas);
-        if (rasterLayer) prepared.unshift(rasterLayer);
+        const isBottom = index === layers.length - 1;
+        matted[index] = applyMatte(
+          await decodeImage(bytes, { maxPixels }),
+          layer.matte ?? (isBottom ? 'none' : 'alpha'),
+        );
       }
       checkAbort();
-      const picture = await compositeRasters(solidRaster(width, height, background), prepared, {
+      const harmonized = harmonizeLayers(
+        layers.map(({ layer }, index) => ({ layer, raster: matted[index]! })),
+        (index) => ['layers', index, 'layer'],
+      );
+      const base = solidRaster(width, height, background);
+      const prepared: RasterLayer[] = [];
+      const composeOptions = {
         ...(signal === undefined ? {} : { signal }),
         ...(threads === undefined ? {} : { threads }),
-      });
+      };
+      for (let index = layers.length - 1; index >= 0; index--) {
+        checkAbort();
+        const placed = await placeLayer(layers[index]!.layer, harmonized[index]!, canvas, () =>
+          compositeRasters(base, prepared, composeOptions),
+        );
+        prepared.unshift(...placed);
+      }
+      checkAbort();
+      const picture = await compositeRasters(base, prepared, composeOptions);
       checkAbort();
       const output = input.output ?? { format: 'png' as const };
       const bytes = await encodeImage(picture, {

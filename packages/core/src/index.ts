@@ -47,6 +47,12 @@ export {
 } from './schema/composition-schema.js';
 export { defineComposition, validateComposition } from './schema/define-composition.js';
 export { describeValue, expected, formatIssues, formatPath } from './schema/format-issues.js';
+export {
+  type HarmonyLayerInput,
+  type HarmonyReferences,
+  type HarmonyReferencesOptions,
+  harmonyReferences,
+} from './schema/harmony-references.js';
 export { imageRequestSchema, nonEmptyPromptSchema } from './schema/image-request-schema.js';
 export { parseWithSchema } from './schema/parse-with-schema.js';
 export { integerRangeSchema, numberRangeSchema } from './schema/range-schema.js';

@@ -65,8 +65,11 @@ function distance(pixel: OklabColor, key: OklabColor): number {
   );
 }
 
-/** The median colour of the image's outermost pixels. */
-function borderMedian(raster: Raster): OklabColor {
+/**
+ * The median colour of the image's outermost pixels, and the share of them within `reach` of it
+ * (plain Oklab distance).
+ */
+function borderMedian(raster: Raster, reach = 0): OklabColor & { close: number } {
   const { width, height, data } = raster;
   const reds: number[] = [];
   const greens: number[] = [];
@@ -87,8 +90,60 @@ function borderMedian(raster: Raster): OklabColor {
     sample(0, y);
     sample(width - 1, y);
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
-  return oklabFromSrgb(median(reds), median(greens), median(blues), { l: 0, a: 0, b: 0 });
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const color = oklabFromSrgb(median(reds), median(greens), median(blues), { l: 0, a: 0, b: 0 });
+  let close = 0;
+  if (reach > 0) {
+    const pixel: OklabColor = { l: 0, a: 0, b: 0 };
+    for (let index = 0; index < reds.length; index++) {
+      oklabFromSrgb(reds[index]!, greens[index]!, blues[index]!, pixel);
+      if (Math.hypot(pixel.l - color.l, pixel.a - color.a, pixel.b - color.b) <= reach) close++;
+    }
+    close /= Math.max(1, reds.length);
+  }
+  return { ...color, close };
+}
+
+/**
+ * The plain background an opaque image was painted on: its border's median colour, when at
+ * least 90% of the border is within 0.06 of it in Oklab (a studio backdrop, not a scene).
+ *
+ * @param raster - the painted image.
+ * @returns the background as a CSS `rgb()` colour, or `undefined` when the border is not plain.
+ */
+export function plainBorderColor(raster: Raster): string | undefined {
+  const border = borderMedian(raster, 0.06);
+  if (border.close < 0.9) return undefined;
+  const into = new Uint8ClampedArray(3);
+  srgbFromOklab(border, into, 0);
+  return `rgb(${into[0]}, ${into[1]}, ${into[2]})`;
+}
+
+/** The key in Oklab: the asked colour, or the border's colour when close to it and `refine`. */
+function keyOf(raster: Raster, color: { r: number; g: number; b: number }, refine: boolean) {
+  const key = oklabFromSrgb(color.r, color.g, color.b, { l: 0, a: 0, b: 0 });
+  if (!refine) return key;
+  const border = borderMedian(raster);
+  return distance(border, key) <= refineReach ? border : key;
+}
+
+/**
+ * The background colour {@link chromaKey} really keys out of `raster` for `color` (with
+ * `refine`, the image's border colour when it is close to `color`), as 8-bit sRGB.
+ *
+ * @param raster - the painted image.
+ * @param color - the asked key colour (a CSS colour).
+ * @returns the key, or `undefined` when `color` is not a CSS colour.
+ */
+export function keyColorOf(
+  raster: Raster,
+  color: string,
+): { r: number; g: number; b: number } | undefined {
+  const parsed = parseCssColor(color);
+  if (parsed === undefined) return undefined;
+  const into = new Uint8ClampedArray(3);
+  srgbFromOklab(keyOf(raster, parsed, true), into, 0);
+  return { r: into[0]!, g: into[1]!, b: into[2]! };
 }
 
 /**
@@ -140,11 +195,7 @@ export function chromaKey(raster: Raster, options: ChromaKeyOptions): Raster {
     );
   }
 
-  let key = oklabFromSrgb(color.r, color.g, color.b, { l: 0, a: 0, b: 0 });
-  if (options.refine ?? true) {
-    const border = borderMedian(raster);
-    if (distance(border, key) <= refineReach) key = border;
-  }
+  const key = keyOf(raster, color, options.refine ?? true);
   const keyChroma = Math.hypot(key.a, key.b);
   const hueA = keyChroma > 1e-6 ? key.a / keyChroma : 0;
   const hueB = keyChroma > 1e-6 ? key.b / keyChroma : 0;

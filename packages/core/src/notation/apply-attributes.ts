@@ -12,6 +12,12 @@ import {
   parseUnitInterval,
 } from './attribute-values.js';
 import { decodeNotationText } from './decode-notation-text.js';
+import {
+  type HarmonyNotationResult,
+  parseHarmonizeNotation,
+  parseLightWrapNotation,
+  parseShadowNotation,
+} from './harmony-notation.js';
 import { isName, showReceived } from './notation-characters.js';
 import type { Mutable, PendingPercentage } from './notation-draft.js';
 import { defaultChromaKey } from './notation-limits.js';
@@ -40,6 +46,9 @@ enum Key {
   Matte = 2048,
   From = 4096,
   Strength = 8192,
+  Harmonize = 16384,
+  Shadow = 32768,
+  LightWrap = 65536,
 }
 
 const keyIds = new Map<string, Key>([
@@ -59,6 +68,9 @@ const keyIds = new Map<string, Key>([
   ['matte', Key.Matte],
   ['from', Key.From],
   ['strength', Key.Strength],
+  ['harmonize', Key.Harmonize],
+  ['shadow', Key.Shadow],
+  ['wrap', Key.LightWrap],
 ]);
 const styleKeys = Key.Strength | Key.Seed | Key.Negative;
 
@@ -181,6 +193,16 @@ function invalid(line: NotationLine, entry: AttributeEntry, expected: string, va
   );
 }
 
+/** The value of a harmony attribute, or its error at the value. */
+function harmonyValue<T>(
+  line: NotationLine,
+  entry: AttributeEntry,
+  result: HarmonyNotationResult<T>,
+): T {
+  if (result.error !== undefined) throw line.error(result.error, valueOffset(entry));
+  return result.value;
+}
+
 /**
  * Interprets a layer's attribute block, setting the attributes on `layer` in the order written.
  *
@@ -279,14 +301,30 @@ export function readLayerAttributes(
         break;
       }
       case Key.Matte:
-        if (value === 'none' || value === 'alpha') layer.matte = value;
+        if (value === 'none' || value === 'alpha' || value === 'auto') layer.matte = value;
         else if (value === 'chroma') layer.matte = { chromaKey: defaultChromaKey };
         else if (isHexColor(value)) layer.matte = { chromaKey: value };
-        else throw invalid(line, entry, '`none`, `alpha`, `chroma` or a colour `#rrggbb`', value);
+        else {
+          throw invalid(
+            line,
+            entry,
+            '`none`, `alpha`, `auto`, `chroma` or a colour `#rrggbb`',
+            value,
+          );
+        }
         break;
       case Key.From:
         if (!isName(value)) throw invalid(line, entry, 'the name of another layer', value);
         layer.from = value;
+        break;
+      case Key.Harmonize:
+        layer.harmonize = harmonyValue(line, entry, parseHarmonizeNotation(value));
+        break;
+      case Key.Shadow:
+        layer.shadow = harmonyValue(line, entry, parseShadowNotation(value));
+        break;
+      case Key.LightWrap:
+        layer.lightWrap = harmonyValue(line, entry, parseLightWrapNotation(value));
         break;
       default:
         setOption(line, entries, index, value, optionsOf(layer));

@@ -16,6 +16,9 @@ export const layerAttributeKeys = [
   'matte',
   'from',
   'strength',
+  'harmonize',
+  'shadow',
+  'wrap',
 ] as const;
 
 /** Keys the style line's attribute block accepts (besides `opt.KEY`). */

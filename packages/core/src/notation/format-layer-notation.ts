@@ -6,6 +6,11 @@ import type { Layer, Matte } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
 import { isHexColor } from './attribute-values.js';
 import { escapePrompt, formatNumber, quoteString } from './escape-notation-text.js';
+import {
+  formatHarmonizeNotation,
+  formatLightWrapNotation,
+  formatShadowNotation,
+} from './harmony-notation.js';
 import { isName } from './notation-characters.js';
 
 type Path = readonly (string | number)[];
@@ -71,6 +76,23 @@ function formatOptions(
   }
 }
 
+/** `harmonize`, `shadow` and `wrap`, in that order. */
+function formatHarmony(layer: Layer, path: Path, attributes: string[]): void {
+  if (layer.harmonize !== undefined) {
+    const written = formatHarmonizeNotation(layer.harmonize);
+    if (written.error !== undefined) throw cannotWrite([...path, 'harmonize', 'to'], written.error);
+    attributes.push(`harmonize: ${written.value}`);
+  }
+  if (layer.shadow !== undefined) {
+    const written = formatShadowNotation(layer.shadow);
+    if (written.error !== undefined) throw cannotWrite([...path, 'shadow', 'color'], written.error);
+    attributes.push(`shadow: ${written.value}`);
+  }
+  if (layer.lightWrap !== undefined) {
+    attributes.push(`wrap: ${formatLightWrapNotation(layer.lightWrap)}`);
+  }
+}
+
 function formatLayer(layer: Layer, index: number): string {
   const path = ['layers', index];
   if (layer.mask !== undefined) {
@@ -99,6 +121,7 @@ function formatLayer(layer: Layer, index: number): string {
   }
   if (layer.from !== undefined) attributes.push(`from: ${layer.from}`);
   if (layer.strength !== undefined) attributes.push(`strength: ${formatNumber(layer.strength)}`);
+  formatHarmony(layer, path, attributes);
   formatOptions(layer.options, [...path, 'options'], attributes);
   const prompt = escapePrompt(layer.prompt, [...path, 'prompt']);
   const provider = formatProvider(layer.provider, [...path, 'provider']);
@@ -145,7 +168,8 @@ function formatBackground(background: string): string {
  * @param composition - the composition to write.
  * @returns the notation, ending with a line break.
  * @throws ValidationError when the composition is invalid or holds something the notation
- * cannot express (a mask, a provider fallback list, a chroma key with tolerance or softness or
+ * cannot express (a mask, a provider fallback list, a stack-wide `harmonize`, a chroma key with
+ * tolerance or softness or
  * not written `#rrggbb`, an option value that is not a string, number, boolean or `null`, a
  * line break in a prompt); the error names the field.
  *
@@ -160,6 +184,12 @@ function formatBackground(background: string): string {
  */
 export function formatLayerNotation(composition: Composition): string {
   parseWithSchema(compositionSchema, composition, 'composition');
+  if (composition.harmonize !== undefined) {
+    throw cannotWrite(
+      ['harmonize'],
+      'Expected no stack-wide `harmonize`: layer notation writes harmony per layer (the `harmonize` attribute)',
+    );
+  }
   const lines = [`size ${composition.width}x${composition.height}`];
   if (composition.background !== undefined) {
     lines.push(`background ${formatBackground(composition.background)}`);

@@ -411,7 +411,7 @@ describe('parseLayerNotation: errors', () => {
       '| a: x @A {matte: green}',
       1,
       19,
-      'Expected `matte` to be `none`, `alpha`, `chroma`',
+      'Expected `matte` to be `none`, `alpha`, `auto`, `chroma`',
     ],
     ['bad from', '| a: x @A {from: b}', 1, 18, 'no layer is called `b`'],
     ['from cycle', '| a: x @A {from: b}\n| b: y @B {from: a}', 1, 18, 'is a cycle'],

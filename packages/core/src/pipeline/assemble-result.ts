@@ -73,6 +73,7 @@ export function assembleResult(input: ResultInput): RenderResult {
       record: painted.record,
       kind: step.kind,
       ...(painted.inputSha256 === undefined ? {} : { inputSha256: painted.inputSha256 }),
+      ...(step.kind === 'layer' ? { matte: painted.matte } : {}),
     });
   }
   const compositeSha256 = input.compositeSha256 ?? sha256(input.composite.bytes);

@@ -1,4 +1,4 @@
-import type { Layer } from '../types/layer.js';
+import type { Layer, Matte } from '../types/layer.js';
 import type { Provider } from '../types/provider.js';
 import type { RenderPlan } from '../types/render-plan.js';
 import type {
@@ -20,6 +20,8 @@ export interface ManifestStepInput {
   readonly kind: 'layer' | 'style';
   /** sha256 of the input image, for chained steps and the style pass. */
   readonly inputSha256?: string;
+  /** The matte that made a layer's alpha (layer steps). */
+  readonly matte?: Matte;
 }
 
 /** What {@link buildManifest} reads. */
@@ -111,7 +113,7 @@ export function buildManifest(input: ManifestInput): RenderManifest {
       ...(provider.fingerprint === undefined ? {} : { fingerprint: provider.fingerprint }),
     };
   }
-  const steps: ManifestStep[] = input.steps.map(({ record, kind, inputSha256 }) => ({
+  const steps: ManifestStep[] = input.steps.map(({ record, kind, inputSha256, matte }) => ({
     id: record.id,
     kind,
     provider: record.provider,
@@ -123,6 +125,7 @@ export function buildManifest(input: ManifestInput): RenderManifest {
     ...(inputSha256 === undefined ? {} : { inputSha256 }),
     outputSha256: sha256(record.image.bytes),
     ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }),
+    ...(matte === undefined ? {} : { matte }),
   }));
   return {
     version: 1,

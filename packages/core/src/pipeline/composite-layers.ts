@@ -1,5 +1,6 @@
 import { isLayerloomError, LayerloomError } from '../errors/layerloom-error.js';
 import type { Clock } from '../scheduler/clock.js';
+import { harmonyReferences } from '../schema/harmony-references.js';
 import type { Composition } from '../types/composition.js';
 import type { CompositeLayer, Compositor } from '../types/compositor.js';
 import type { EncodedImage, SizedImage } from '../types/encoded-image.js';
@@ -17,7 +18,8 @@ export interface CompositedLayer {
 
 /**
  * The layers a plan composites, first on top: every painted layer but chain intermediates
- * (a layer that is another's `from` input), each with its inherited placement.
+ * (a layer that is another's `from` input), each with its inherited placement and its
+ * harmony: its own `harmonize`, else the composition's (see {@link harmonyReferences}).
  *
  * @param plan - the render's plan.
  */
@@ -32,7 +34,29 @@ export function compositedLayers(plan: RenderPlan): CompositedLayer[] {
       layer: step.placement === undefined ? layer : { ...layer, placement: step.placement },
     });
   }
-  return layers;
+  const stack = plan.composition.harmonize;
+  if (stack === undefined) return layers;
+  const { effective } = harmonyReferences(
+    layers.map(({ layer }) => layer),
+    { stack },
+  );
+  return layers.map((entry, index) => {
+    const harmony = effective[index];
+    return harmony === undefined || entry.layer.harmonize !== undefined
+      ? entry
+      : { ...entry, layer: { ...entry.layer, harmonize: harmony } };
+  });
+}
+
+/**
+ * The layer without a harmony whose reference layer is not in the composite (it was skipped
+ * after failing): its colours are then left as painted rather than failing the render.
+ */
+function withoutMissingReference(layer: Layer, present: ReadonlySet<string>): Layer {
+  const to = layer.harmonize?.to;
+  if (typeof to !== 'string' || present.has(to)) return layer;
+  const { harmonize: _dropped, ...rest } = layer;
+  return rest;
 }
 
 /** A composited layer with its painted image, or without one when it was skipped. */
@@ -63,7 +87,10 @@ export interface CompositeContext {
 
 /**
  * The compositing stage: hands the painted layers (each with its painting candidate's matte)
- * to the compositor and checks what comes back.
+ * to the compositor and checks what comes back. Harmony (colour transfer, shadows, light wrap)
+ * runs inside the compositor from the layers' fields, after the layers arrive and before the
+ * blend: changing a harmony option changes no request, so it re-composites from the cache
+ * without a provider call. A layer matched to a skipped layer keeps its painted colours.
  *
  * @param context - compositor and clock.
  * @param input - canvas, layers and skipped steps.
@@ -79,10 +106,12 @@ export async function compositeLayers(
   signal: AbortSignal | undefined,
 ): Promise<{ readonly image: SizedImage; readonly ms: number }> {
   const layers: CompositeLayer[] = [];
+  const present = new Set<string>();
+  for (const entry of input.layers) if (entry.painted !== undefined) present.add(entry.layer.id);
   for (const entry of input.layers) {
     if (entry.painted === undefined) continue;
     layers.push({
-      layer: { ...entry.layer, matte: entry.painted.matte },
+      layer: { ...withoutMissingReference(entry.layer, present), matte: entry.painted.matte },
       image: entry.painted.image,
     });
   }

@@ -11,6 +11,7 @@ import type { StyleStep } from '../types/style-step.js';
 import { closestName } from '../util/closest-name.js';
 import { formatSize, snapSize } from '../util/snap-size.js';
 import { chromaKeyPromptSuffix } from './chroma-key-prompt.js';
+import { expandAutoMattes } from './expand-auto-mattes.js';
 
 /** What the planner needs besides the composition. */
 export interface PlanContext {
@@ -147,10 +148,13 @@ function layerCandidate(
     matte = 'alpha';
     transparent = true;
   } else {
-    matte = { chromaKey: defaultChromaKey };
+    const refined = explicit === 'auto';
+    matte = refined
+      ? { chromaKey: defaultChromaKey, refineEdges: true }
+      : { chromaKey: defaultChromaKey };
     prompt += chromaKeyPromptSuffix(defaultChromaKey);
     warnings.push(
-      `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out`,
+      `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out${refined ? ' with refined edges' : ''}`,
     );
   }
   const seed = layer.seed ?? composition.seed;
@@ -342,15 +346,18 @@ export function checkProviderAliases(
  * Semantics: every layer except the bottom one (and the chain feeding it) is a cut-out unless
  * its `matte` is `none`; a layer with `from` inherits its input's placement and size and is
  * painted over its image; the input is then not composited; a step without a seed uses the
- * composition's seed.
+ * composition's seed. A `matte: 'auto'` layer whose provider cannot paint transparency is cut
+ * out by a configured background remover (as a chain `ID-painted` → `ID`; the plan's composition
+ * then holds the extra `ID-painted` layer), else keyed out with refined edges.
  *
- * @param composition - a validated composition.
+ * @param asked - a validated composition.
  * @param context - the configured providers.
  * @returns the plan, steps in execution order (bottom layer first, inputs before their users,
  *   style last).
  * @throws ValidationError listing every unknown alias and every step no provider can paint.
  */
-export function planRender(composition: Composition, context: PlanContext): RenderPlan {
+export function planRender(asked: Composition, context: PlanContext): RenderPlan {
+  const composition = expandAutoMattes(asked, context.providers);
   const facts = layerFacts(composition);
   const issues: ValidationIssue[] = [];
   const stepsById = new Map<string, PlannedStep>();

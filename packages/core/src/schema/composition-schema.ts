@@ -6,6 +6,7 @@ import { anchors } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
 import { parseCssColor } from '../util/css-color.js';
 import { expected } from './format-issues.js';
+import { harmonyReferences } from './harmony-references.js';
 import { integerRangeSchema, numberRangeSchema } from './range-schema.js';
 
 /** Largest canvas or generation side accepted, in pixels. */
@@ -113,9 +114,54 @@ const matteSchema = z.union(
       chromaKey: cssColorSchema,
       tolerance: unit('a number from 0 to 1').optional(),
       softness: unit('a number from 0 to 1').optional(),
+      refineEdges: z.boolean(expected('a boolean')).optional(),
     }),
+    z.literal('auto'),
   ],
-  expected('"none", "alpha" or `{ chromaKey, tolerance?, softness? }`'),
+  expected('"none", "alpha", "auto" or `{ chromaKey, tolerance?, softness?, refineEdges? }`'),
+);
+
+/** Schema of a {@link Harmonize}; the amount's range is checked with the layer graph. */
+const harmonizeSchema = z.strictObject(
+  {
+    to: z.union(
+      [
+        nameSchema,
+        z.strictObject(
+          {
+            palette: z
+              .array(cssColorSchema, expected('an array of CSS colours'))
+              .min(1, expected('an array of 1 to 64 CSS colours'))
+              .max(64, expected('an array of 1 to 64 CSS colours')),
+          },
+          expected('`{ palette }`'),
+        ),
+      ],
+      expected('a layer id or `{ palette: [colours] }`'),
+    ),
+    amount: z.number(expected('a number from 0 to 1')).optional(),
+    mode: z.enum(['full', 'white-balance'], expected('"full" or "white-balance"')).optional(),
+  },
+  expected('`{ to, amount?, mode? }`'),
+);
+
+const shadowSchema = z.strictObject(
+  {
+    angle: numberRangeSchema(-360, 360).optional(),
+    distance: numberRangeSchema(0, 1000, 'a number of pixels from 0 to 1000').optional(),
+    blur: numberRangeSchema(0, 1000, 'a number of pixels from 0 to 1000').optional(),
+    opacity: unit('a number from 0 to 1').optional(),
+    color: cssColorSchema.optional(),
+  },
+  expected('`{ angle?, distance?, blur?, opacity?, color? }`'),
+);
+
+const lightWrapSchema = z.strictObject(
+  {
+    amount: unit('a number from 0 to 1').optional(),
+    radius: numberRangeSchema(1, 1000, 'a number of pixels from 1 to 1000').optional(),
+  },
+  expected('`{ amount?, radius? }`'),
 );
 
 /** Schema of one {@link Layer}. */
@@ -135,6 +181,9 @@ export const layerSchema = z.strictObject(
     from: nameSchema.optional(),
     strength: unit('a number from 0 to 1').optional(),
     options: optionsSchema.optional(),
+    harmonize: harmonizeSchema.optional(),
+    shadow: shadowSchema.optional(),
+    lightWrap: lightWrapSchema.optional(),
   },
   expected('a layer object'),
 );
@@ -215,6 +264,34 @@ function checkLayerGraph(layers: readonly Layer[], context: z.core.$RefinementCt
   });
 }
 
+/** Finds unknown, non-composited, self and cyclic harmony references and bad amounts. */
+function checkHarmony(composition: Composition, context: z.core.$RefinementCtx): void {
+  const intermediates = new Set(composition.layers.flatMap((layer) => layer.from ?? []));
+  const positions: number[] = [];
+  const composited = composition.layers.filter((layer, position) => {
+    if (intermediates.has(layer.id)) return false;
+    positions.push(position);
+    return true;
+  });
+  const { issues } = harmonyReferences(composited, {
+    ...(composition.harmonize === undefined ? {} : { stack: composition.harmonize }),
+    intermediates,
+    pathOf: (index) => ['layers', positions[index]!],
+  });
+  for (const issue of issues) {
+    context.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+  }
+  for (const layer of composition.layers) {
+    if (intermediates.has(layer.id) && layer.harmonize !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['layers', composition.layers.indexOf(layer), 'harmonize'],
+        message: `layer "${layer.id}" is a chain input that is not composited, so it cannot be harmonized; expected \`harmonize\` on the layer painted over it`,
+      });
+    }
+  }
+}
+
 /** Schema of a {@link Composition}: validates every field and the `from` graph. */
 export const compositionSchema = z
   .strictObject(
@@ -229,10 +306,14 @@ export const compositionSchema = z
       style: styleStepSchema.optional(),
       seed: seedSchema.optional(),
       output: outputSchema.optional(),
+      harmonize: harmonizeSchema.optional(),
     },
     expected('a composition object'),
   )
-  .superRefine((composition, context) => checkLayerGraph(composition.layers as Layer[], context));
+  .superRefine((composition, context) => {
+    checkLayerGraph(composition.layers as Layer[], context);
+    checkHarmony(composition as Composition, context);
+  });
 
 // Compile-time check that the schemas and the hand-written, documented interfaces agree.
 type Agrees<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

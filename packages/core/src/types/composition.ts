@@ -1,4 +1,4 @@
-import type { Layer } from './layer.js';
+import type { Harmonize, Layer } from './layer.js';
 import type { StyleStep } from './style-step.js';
 
 /** Output encodings a composition can ask for. */
@@ -28,4 +28,9 @@ export interface Composition {
   readonly seed?: number;
   /** How the result is encoded. @default { format: 'png' } */
   readonly output?: OutputOptions;
+  /**
+   * Colour harmony for the whole stack: every composited layer without its own `harmonize`
+   * (and other than the reference layer itself) is matched to `to`.
+   */
+  readonly harmonize?: Harmonize;
 }

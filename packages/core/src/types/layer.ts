@@ -79,13 +79,70 @@ export interface ChromaKeyMatte {
   readonly tolerance?: number;
   /** Width of the soft edge above `tolerance`, 0..1. @default 0.1 */
   readonly softness?: number;
+  /**
+   * Refine the keyed edge: re-estimate the fringe's alpha against the key colour, remove the
+   * key's colour from semi-transparent pixels (decontamination), fill small keyed-out holes
+   * inside the subject and feather along the alpha gradient. `matte: 'auto'` turns it on.
+   * @default false
+   */
+  readonly refineEdges?: boolean;
 }
 
 /**
  * How a layer's background is removed: `none` keeps the image as painted, `alpha` uses the
  * image's own alpha channel, a {@link ChromaKeyMatte} keys out a plain background colour.
+ * `auto` picks by capability: the provider's own transparency where it has it, else a chroma
+ * key with refined edges (`{ chromaKey, refineEdges: true }`); the plan and the manifest show
+ * which one was used.
  */
-export type Matte = 'none' | 'alpha' | ChromaKeyMatte;
+export type Matte = 'none' | 'alpha' | 'auto' | ChromaKeyMatte;
+
+/** Colours to match a layer to instead of a reference layer. */
+export interface HarmonyPalette {
+  /** One or more CSS colours; their Oklab mean and spread are the target. */
+  readonly palette: readonly string[];
+}
+
+/**
+ * What colour harmony matches: `full` moves the mean and spread of lightness and both colour
+ * axes; `white-balance` moves only the mean of the colour axes (lightness and contrast stay).
+ */
+export type HarmonyMode = 'full' | 'white-balance';
+
+/**
+ * Colour harmony: match a layer's colour statistics (alpha-weighted mean and spread per Oklab
+ * channel) to a reference layer's or a palette's, before blending.
+ */
+export interface Harmonize {
+  /** The id of a composited layer to match, or a {@link HarmonyPalette}. */
+  readonly to: string | HarmonyPalette;
+  /** How far to move, 0 (not at all) to 1 (all the way). @default 1 */
+  readonly amount?: number;
+  /** What to match. @default 'full' */
+  readonly mode?: HarmonyMode;
+}
+
+/** A drop or contact shadow under a layer, made from the layer's alpha. */
+export interface Shadow {
+  /** Direction the shadow falls, in degrees: 0 right, 90 down (clockwise). @default 90 */
+  readonly angle?: number;
+  /** How far the shadow falls, in pixels. @default 2% of the layer's longer side */
+  readonly distance?: number;
+  /** Blur radius of the shadow's edge, in pixels. @default 8 */
+  readonly blur?: number;
+  /** Shadow opacity, 0..1. @default 0.5 */
+  readonly opacity?: number;
+  /** Shadow colour (a CSS colour). @default 'black' */
+  readonly color?: string;
+}
+
+/** Light wrap: the backdrop's light bleeding over the layer's edges. */
+export interface LightWrap {
+  /** How much backdrop light reaches the edge, 0..1. @default 0.5 */
+  readonly amount?: number;
+  /** How far into the layer the light reaches, in pixels. @default 8 */
+  readonly radius?: number;
+}
 
 /** One layer of a {@link Composition}: a prompt, the provider that paints it and how it blends. */
 export interface Layer {
@@ -127,4 +184,10 @@ export interface Layer {
   readonly strength?: number;
   /** Provider-specific options, passed through to the adapter. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /** Colour harmony with a reference layer or a palette (no provider call; cached images). */
+  readonly harmonize?: Harmonize;
+  /** A shadow under the layer, from its alpha. */
+  readonly shadow?: Shadow;
+  /** Light from the layers below wrapping over this layer's edges. */
+  readonly lightWrap?: LightWrap;
 }

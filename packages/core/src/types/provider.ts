@@ -32,6 +32,13 @@ export interface ProviderCapabilities {
    * @default 0 (the provider takes no reference images; the planner warns and drops them)
    */
   readonly maxReferenceImages?: number;
+  /**
+   * The provider cuts the subject of its input image out onto a transparent background (a
+   * background remover such as Stability's remove-background). `matte: 'auto'` on a layer whose
+   * provider cannot paint transparency then paints the layer and has this provider cut it out.
+   * @default false
+   */
+  readonly cutsOutSubject?: boolean;
 }
 
 /** Progress of one provider call. */

@@ -109,6 +109,12 @@ export interface ManifestStep {
   readonly outputSha256: string;
   /** What the call cost in US dollars, when known (0 when cached). */
   readonly costUsd?: number;
+  /**
+   * Which matte made a layer's alpha: `alpha` (the provider painted transparency), `none`, or
+   * the chroma key (with `refineEdges` when `matte: 'auto'` chose the refined local matte).
+   * Layer steps only.
+   */
+  readonly matte?: Matte;
 }
 
 /** Everything needed to replay a render. JSON-safe; never contains secrets or image bytes. */

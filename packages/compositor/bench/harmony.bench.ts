@@ -1,0 +1,72 @@
+/**
+ * The harmony stage against the composite it precedes, in one process, on the same inputs,
+ * side by side: W8 (a 2048² opaque background and 7 matted layers of 1024²–2048², see
+ * `workloads.ts`), every layer colour-matched to the background (`harmonize: { to: background,
+ * amount: 0.6 }`: statistics of all 8 layers and 7 transfers), and the same stack with a drop
+ * shadow under each of the 7 layers too.
+ *
+ * Run: `npm run bench -w @layerloom/compositor -- harmony`. Exits with 1 when colour harmony
+ * costs more than the composite itself (ratio to `compositeRasters` of the same stack > 1).
+ */
+import { availableParallelism } from 'node:os';
+import {
+  compositeRasters,
+  dropShadow,
+  type HarmonyEntry,
+  harmonizeLayers,
+  type Raster,
+} from '@layerloom/compositor';
+import { workload } from './workloads.js';
+
+const rounds = 7;
+const warmUpRounds = 2;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+const { base, layers } = workload('matted');
+const entries: HarmonyEntry[] = [
+  ...layers.map((layer, index) => ({
+    layer: { id: `layer-${index}`, harmonize: { to: 'background', amount: 0.6 } },
+    raster: layer.raster,
+  })),
+  { layer: { id: 'background' }, raster: base },
+];
+
+const contenders: { name: string; run: () => Promise<unknown> | unknown }[] = [
+  {
+    name: `compositeRasters (${availableParallelism()} threads)`,
+    run: () => compositeRasters(base, layers),
+  },
+  { name: 'harmonizeLayers (colour, 8 layers)', run: () => harmonizeLayers(entries) },
+  {
+    name: 'dropShadow × 7 (blur 8)',
+    run: () => layers.map((layer) => dropShadow(layer.raster, { blur: 8 })),
+  },
+];
+const times = contenders.map((): number[] => []);
+// Interleaved rounds, so that load from elsewhere on the machine hits every contender alike.
+for (let round = 0; round < warmUpRounds + rounds; round++) {
+  for (const [index, contender] of contenders.entries()) {
+    const start = performance.now();
+    await contender.run();
+    if (round >= warmUpRounds) times[index]!.push(performance.now() - start);
+  }
+}
+const pixels = (raster: Raster) => raster.width * raster.height;
+const megapixels = (entries.reduce((sum, entry) => sum + pixels(entry.raster), 0) / 1e6).toFixed(1);
+console.log(`\n## W8 stack: ${base.width}×${base.height}, 8 layers (${megapixels} Mpix in all)`);
+console.log(`${'contender'.padEnd(40)} ${'median ms'.padStart(10)} ${'× composite'.padStart(12)}`);
+const composite = median(times[0]!);
+const rows = contenders.map((contender, index) => {
+  const ms = median(times[index]!);
+  console.log(
+    `${contender.name.padEnd(40)} ${ms.toFixed(1).padStart(10)} ${(ms / composite).toFixed(2).padStart(12)}`,
+  );
+  return ms / composite;
+});
+const ratio = rows[1]!;
+console.log(
+  ratio <= 1
+    ? `\nColour harmony costs ${ratio.toFixed(2)}× the composite (target ≤ 1.0): met.`
+    : `\nMissed: colour harmony costs ${ratio.toFixed(2)}× the composite (target ≤ 1.0)`,
+);
+process.exitCode = ratio <= 1 ? 0 : 1;
