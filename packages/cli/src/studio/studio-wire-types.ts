@@ -24,6 +24,8 @@ export interface WireStep {
   readonly estimatedCostUsd?: number;
   readonly dependsOn?: string;
   readonly composited: boolean;
+  /** Position in the stack, 0 on top (layers only). */
+  readonly layerIndex?: number;
   /** Whether the session's cache holds this step's image (unknown for chained steps). */
   readonly cached?: boolean;
   /** The layer's opacity as written (layers only). */

@@ -49,6 +49,7 @@ export function wirePlan(plan: RenderPlan, cached: ReadonlyMap<string, boolean>)
       ...(step.estimatedCostUsd === undefined ? {} : { estimatedCostUsd: step.estimatedCostUsd }),
       ...(step.dependsOn === undefined ? {} : { dependsOn: step.dependsOn }),
       composited: step.composited,
+      ...(step.layerIndex === undefined ? {} : { layerIndex: step.layerIndex }),
       ...(cached.has(step.id) ? { cached: cached.get(step.id)! } : {}),
       ...layerLook(plan, step.id),
       ...(step.placement === undefined ? {} : { placement: step.placement }),

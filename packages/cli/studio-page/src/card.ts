@@ -71,6 +71,7 @@ export function createCard(
 ): Card {
   const root = element('article', 'card');
   root.dataset.step = step.id;
+  root.dataset.status = 'planned';
   const name = element('span', 'name', step.id);
   const state = element('span', 'state', 'planned');
   const head = element('header');

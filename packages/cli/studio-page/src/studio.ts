@@ -59,15 +59,14 @@ function showPlan(next: WirePlan): void {
       const cache = step.cached === undefined ? '—' : step.cached ? 'hit' : 'miss';
       for (const text of [
         step.id,
-        step.providers.join(' | '),
-        `${step.providerId}/${step.modelId}`,
+        `@${step.providers.join(' | @')} · ${step.providerId}/${step.modelId}`,
         `${step.width}×${step.height}`,
         money(step.estimatedCostUsd),
         cache,
       ]) {
         row.insertCell().textContent = text;
       }
-      if (step.cached === true) row.cells[5]!.className = 'hit';
+      if (step.cached === true) row.cells[4]!.className = 'hit';
       return row;
     }),
   );
@@ -154,12 +153,16 @@ function cardActions(step: WireStep) {
 
 function buildCards(next: WirePlan): void {
   cards.clear();
+  // Top of the stack first, as in a layer panel; the style pass last.
+  const order = (step: WireStep) => step.layerIndex ?? Number.MAX_SAFE_INTEGER;
   cardsBox.replaceChildren(
-    ...next.steps.map((step) => {
-      const card = createCard(step, cardActions(step), hiddenOpacity.has(step.id), blendModes);
-      cards.set(step.id, card);
-      return card.element;
-    }),
+    ...[...next.steps]
+      .sort((a, b) => order(a) - order(b))
+      .map((step) => {
+        const card = createCard(step, cardActions(step), hiddenOpacity.has(step.id), blendModes);
+        cards.set(step.id, card);
+        return card.element;
+      }),
   );
 }
 
@@ -238,7 +241,7 @@ function onEvent(event: Record<string, any>): void {
       const end = event.status as string;
       if (end !== 'done') {
         for (const card of cards.values()) {
-          if (card.status === 'planned') continue;
+          if (card.status === 'planned' && !styled) continue;
           if (card.status !== 'done' && card.status !== 'failed') {
             card.update(end === 'aborted' ? 'aborted' : 'failed', {});
           }
@@ -253,6 +256,8 @@ function onEvent(event: Record<string, any>): void {
       statusLine.dataset.state = end;
       void refreshCalls();
       void refreshHistory();
+      // The plan again, now that the cache holds this render's layers.
+      void validate();
       break;
     }
   }
