@@ -12,7 +12,7 @@ import type { LayerloomConfig } from '../config/layerloom-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { createStudioApp } from './create-studio-app.js';
 import { resolveProjectPath } from './resolve-project-path.js';
-import { loadStudioAssets } from './studio-assets.js';
+import { findStudioAssets, loadStudioAssets } from './studio-assets.js';
 import { createStudioSession, type StudioSession } from './studio-session.js';
 
 /** Options of {@link startStudio}. */
@@ -31,7 +31,10 @@ export interface StartStudioOptions {
   readonly providers?: Readonly<Record<string, Provider>>;
   /** The session's cache. @default a memory cache */
   readonly cache?: Cache;
-  /** Folder of the built page. @default the package's `dist/studio/` */
+  /**
+   * Folder of the built page. @default the package's `dist/studio/` (in a clone of the
+   * repository, the page built from its sources)
+   */
   readonly assetsDirectory?: string;
 }
 
@@ -100,7 +103,7 @@ export async function startStudio(options: StartStudioOptions): Promise<StudioHa
     options.file === undefined
       ? undefined
       : relative(root, resolveProjectPath(root, resolve(root, options.file)));
-  const assets = loadStudioAssets(options.assetsDirectory);
+  const assets = loadStudioAssets(await findStudioAssets(options.assetsDirectory));
   const configured = config.providers ?? {};
   const previewOnly = options.providers === undefined && Object.keys(configured).length === 0;
   const preview = createPreviewProvider();

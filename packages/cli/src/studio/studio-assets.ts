@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '@layerloom/core';
+import { buildStudioPage, hasStudioPageSources } from './build-studio-page.js';
 
 /** The built page's files by name: body and content type. */
 export type StudioAssets = ReadonlyMap<string, { readonly body: string; readonly type: string }>;
@@ -41,4 +42,18 @@ export function loadStudioAssets(directory = defaultStudioAssetsDirectory()): St
     assets.set(name, { body: readFileSync(path, 'utf8'), type });
   }
   return assets;
+}
+
+/**
+ * The folder to serve the page from: `directory` when given, else the package's
+ * `dist/studio/`, else — in a clone of the repository, running from the sources — the page
+ * freshly built from `studio-page/`.
+ *
+ * @param directory - an explicit folder.
+ */
+export async function findStudioAssets(directory?: string): Promise<string> {
+  if (directory !== undefined) return directory;
+  const built = defaultStudioAssetsDirectory();
+  if (existsSync(join(built, 'index.html')) || !hasStudioPageSources()) return built;
+  return buildStudioPage();
 }
