@@ -94,6 +94,13 @@ editor.addEventListener('input', () => {
   clearTimeout(timer);
   timer = setTimeout(() => void validate(), 200);
 });
+editor.addEventListener('keydown', (event) => {
+  // Ctrl/Cmd+Enter renders, as in ComfyUI's "Queue Prompt".
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    void startRender(true);
+  }
+});
 editor.addEventListener('scroll', () => {
   mirror.scrollTop = editor.scrollTop;
 });
@@ -300,7 +307,7 @@ async function refreshHistory(): Promise<void> {
     ...renders.map((render) => {
       const item = document.createElement('li');
       const time = new Date(render.startedAt).toLocaleTimeString();
-      item.textContent = `${time} · ${render.status} · ${render.calls} call${render.calls === 1 ? '' : 's'} · ${money(render.costUsd)}`;
+      item.textContent = `${time} · ${render.status}${render.styled ? '' : ' · no style'} · ${render.calls} call${render.calls === 1 ? '' : 's'} · ${money(render.costUsd)}`;
       item.dataset.renderId = render.id;
       item.addEventListener('click', async () => {
         for (const other of historyList.children) other.classList.remove('selected');
