@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStudioPage } from '../../test/build-studio-page.js';
 import { captureIo } from '../../test/capture-io.js';
+import { startBin } from '../../test/run-bin.js';
 import type { StudioHandle } from '../studio/start-studio.js';
 import { studioCommand } from './studio-command.js';
 
@@ -61,4 +62,23 @@ describe('layerloom studio', () => {
     expect(code).toBe(0);
     expect(io.text().stderr).toContain('warning: listening on 0.0.0.0, not only on this machine');
   });
+
+  it('runs as `layerloom studio seed.loom` from the sources (page built at start) and stops on Ctrl-C', async () => {
+    const bin = startBin(['studio', 'seed.loom'], project);
+    for (let waited = 0; !bin.output().stdout.includes('\n') && waited < 30_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const url = /Layerloom Studio: (\S+)/.exec(bin.output().stdout)?.[1];
+    expect(url, bin.output().stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    const first = await fetch(url!, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(new URL('/assets/studio.js', url), { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('javascript');
+    bin.child.kill('SIGINT');
+    const { code, stderr } = await bin.done;
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('Studio stopped.');
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import {
   createPreviewProvider,
   type ImageRequest,
   type Provider,
+  ProviderError,
 } from '@layerloom/core';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +197,34 @@ describe.skipIf(skip !== undefined)('the studio page in chromium', { timeout: 60
     expect(signals.every((signal) => signal.aborted)).toBe(true);
     expect(await page.locator('#render').isEnabled()).toBe(true);
     await page.screenshot({ path: join(screenshots, '7-aborted.png') });
+  });
+
+  it('shows a failed layer with its typed error code and message', async () => {
+    const refusing: Provider = {
+      ...createPreviewProvider(),
+      generate: async () => {
+        throw new ProviderError('The prompt was refused by the safety system', {
+          provider: 'refusing',
+          status: 400,
+          retryable: false,
+          code: 'provider_content_policy',
+        });
+      },
+    };
+    const preview = createPreviewProvider();
+    const page = await open({ A: preview, B: refusing, X: preview, Z: preview });
+    await page.click('#render');
+    await page.waitForSelector('#status[data-state="failed"]');
+    const card = page.locator('.card[data-step="layer2"]');
+    expect(await card.getAttribute('data-status')).toBe('failed');
+    expect(await card.locator('.error').textContent()).toBe(
+      'provider_content_policy: The prompt was refused by the safety system',
+    );
+    expect(await page.locator('#status').textContent()).toContain('refused by the safety system');
+    expect(await page.locator('.card[data-step="style"]').getAttribute('data-status')).toBe(
+      'aborted',
+    );
+    await page.screenshot({ path: join(screenshots, '9-failed.png') });
   });
 
   it('refuses a page without the token, and a request with a foreign Origin', async () => {

@@ -250,7 +250,8 @@ function onEvent(event: Record<string, any>): void {
         for (const card of cards.values()) {
           if (card.status === 'planned' && !styled) continue;
           if (card.status !== 'done' && card.status !== 'failed') {
-            card.update(end === 'aborted' ? 'aborted' : 'failed', {});
+            // A failed render aborts the calls still running: those cards stopped, not failed.
+            card.update('aborted', {});
           }
         }
       }
