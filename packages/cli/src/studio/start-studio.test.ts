@@ -277,6 +277,18 @@ describe('startStudio: plan, render, edits', () => {
     // The full render with style again repaints only the style pass over the new composite.
     const restyled = await client.render(rerolled.body.text);
     expect(restyled.events.at(-1)).toMatchObject({ status: 'done', calls: 1 });
+    // Re-rolling the style pass: a new seed on the style line, only its provider is called.
+    const restyle = await client.send('/api/edit', {
+      text: rerolled.body.text,
+      stepId: 'style',
+      edit: { seed: 99 },
+    });
+    expect(restyle.body.text).toContain('—style prompt @Z {seed: 99}');
+    const styledAgain = await client.render(restyle.body.text);
+    expect(styledAgain.events.at(-1)).toMatchObject({ status: 'done', calls: 1 });
+    expect(styledAgain.events.find((event) => event.type === 'style:done')).toMatchObject({
+      record: { cached: false, seed: 99 },
+    });
     const manifest = await client.fetch(`/api/renders/${reroll.renderId}/manifest`);
     expect(manifest.headers.get('content-disposition')).toContain('attachment');
     const body = (await manifest.json()) as { composition: { layers: unknown[] } };

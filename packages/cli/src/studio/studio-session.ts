@@ -113,25 +113,14 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
   const providers = new Map<string, Provider | undefined>();
   const renders: StudioRender[] = [];
   const listeners = new Set<(message: StudioMessage) => void>();
-  let current: StudioRender | undefined;
 
   const providerOf = (alias: string) => {
-    if (!providers.has(alias)) {
-      const provider = options.providerFor(alias);
-      providers.set(
-        alias,
-        provider === undefined
-          ? undefined
-          : countedProvider(provider, () => {
-              counts[alias] = (counts[alias] ?? 0) + 1;
-              if (current !== undefined) current.calls++;
-            }),
-      );
-    }
+    if (!providers.has(alias)) providers.set(alias, options.providerFor(alias));
     return providers.get(alias);
   };
 
-  const loomFor = (composition: Composition): Loom => {
+  /** A loom over the aliases `composition` uses, counting each call for the session. */
+  const loomFor = (composition: Composition, onCall: () => void): Loom => {
     const steps = [
       ...composition.layers,
       ...(composition.style === undefined ? [] : [composition.style]),
@@ -140,7 +129,11 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
     const used: Record<string, Provider> = {};
     for (const alias of aliases) {
       const provider = providerOf(alias);
-      if (provider !== undefined) used[alias] = provider;
+      if (provider === undefined) continue;
+      used[alias] = countedProvider(provider, () => {
+        counts[alias] = (counts[alias] ?? 0) + 1;
+        onCall();
+      });
     }
     if (Object.keys(used).length === 0) {
       throw ValidationError.field(
@@ -164,11 +157,11 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
     for (const listener of listeners) listener({ renderId: render.id, event });
   };
 
-  const planText = async (text: string, style = true) => {
+  const planText = async (text: string, style = true, onCall: () => void = () => {}) => {
     const parsed = parseLayerNotation(text);
     const { style: _style, ...unstyled } = parsed;
     const composition: Composition = style ? parsed : unstyled;
-    const loom = loomFor(composition);
+    const loom = loomFor(composition, onCall);
     const plan = await loom.plan(composition);
     const cached = new Map<string, boolean>();
     for (const step of plan.steps) {
@@ -185,7 +178,10 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
       return { composition, plan };
     },
     async render(text, renderOptions = {}) {
-      const { composition, loom, plan } = await planText(text, renderOptions.style ?? true);
+      // Calls happen only once the render below runs, after `render` is assigned.
+      const { composition, loom, plan } = await planText(text, renderOptions.style ?? true, () => {
+        render.calls++;
+      });
       const render: StudioRender = {
         id: randomBytes(8).toString('hex'),
         text,
@@ -205,7 +201,6 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
       };
       publish(render, { type: 'studio:plan', plan });
       const run = async () => {
-        current = render;
         try {
           const result = await loom.render(composition, {
             signal: render.controller.signal,
@@ -217,8 +212,6 @@ export function createStudioSession(options: StudioSessionOptions): StudioSessio
         } catch (error) {
           render.status = render.controller.signal.aborted ? 'aborted' : 'failed';
           render.error = wireError(error);
-        } finally {
-          if (current === render) current = undefined;
         }
         publish(render, {
           type: 'studio:end',

@@ -128,8 +128,9 @@ async function applyEdit(stepId: string, edit: Record<string, unknown>): Promise
   }
   editor.value = answer.text;
   renderMirror(mirror, editor.value, undefined);
-  // Re-composite (or re-roll one layer) without the style pass, which would repaint.
-  await startRender(false);
+  // Re-composite (or re-roll one layer) without the style pass, which would repaint; a re-roll
+  // of the style pass itself runs it (the layers come from the cache).
+  await startRender(stepId === 'style');
 }
 
 function cardActions(step: WireStep) {
