@@ -116,6 +116,10 @@ describe.skipIf(skip !== undefined)('the studio page in chromium', { timeout: 60
       expect(await card.getAttribute('data-status'), step).toBe('done');
       expect(await card.locator('.thumb img').isVisible(), step).toBe(true);
       expect(await card.locator('.meta').textContent(), step).toMatch(/\d\.\d\d s · .* attempt/);
+      const href = await card.locator('a.download').getAttribute('href');
+      const download = await browser.context.request.get(`${studio!.origin}${href}`);
+      expect(download.headers()['content-disposition'], step).toContain('attachment');
+      expect(download.headers()['content-type'], step).toBe('image/png');
     }
     expect(await page.locator('#result').isVisible()).toBe(true);
     expect(await page.locator('#composite').isVisible()).toBe(true);

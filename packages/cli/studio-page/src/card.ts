@@ -81,6 +81,8 @@ export function createCard(
   image.alt = `${step.id}`;
   image.hidden = true;
   thumb.append(image);
+  // A click on the thumbnail opens the image at full size.
+  image.addEventListener('click', () => window.open(image.src, '_blank', 'noopener'));
   const bar = element('div', 'progress');
   const fill = element('div');
   bar.append(fill);
@@ -136,8 +138,11 @@ export function createCard(
     );
     busyControls.push(visible, opacity, blend);
   }
-  const actionsRow = element('div');
-  actionsRow.append(reroll);
+  const download = element('a', 'download', 'Download');
+  download.hidden = true;
+  download.download = `${step.id}.png`;
+  const actionsRow = element('div', 'actions');
+  actionsRow.append(reroll, download);
   root.append(head, thumb, bar, meta, error, controls, actionsRow);
 
   let status: CardStatus = 'planned';
@@ -159,6 +164,10 @@ export function createCard(
         state.textContent = `painting${percent}`;
       } else if (next === 'done' && patch.record !== undefined) {
         const record = patch.record;
+        if (patch.imageUrl !== undefined) {
+          download.href = `${patch.imageUrl.split('?')[0]}?download=1`;
+          download.hidden = false;
+        }
         fill.style.width = '100%';
         state.textContent = record.cached ? 'done · cached' : 'done';
         root.dataset.cached = String(record.cached);
