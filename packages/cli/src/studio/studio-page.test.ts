@@ -177,18 +177,31 @@ describe.skipIf(skip !== undefined)('the studio page in chromium', { timeout: 60
 
   it('aborts a slow render: every card stops', async () => {
     const signals: AbortSignal[] = [];
+    const preview = createPreviewProvider();
     const slow: Provider = {
       ...createPreviewProvider(),
-      generate: (request: ImageRequest) =>
-        new Promise((_resolve, reject) => {
-          signals.push(request.signal);
-          request.onProgress?.({ fraction: 0.25 });
+      // Sends a partial preview at 25 %, then waits until aborted.
+      generate: async (request: ImageRequest) => {
+        signals.push(request.signal);
+        const partial = await preview.generate({ ...request, onProgress: () => {} });
+        request.onProgress?.({ fraction: 0.25, preview: partial.image });
+        return new Promise((_resolve, reject) => {
           request.signal.addEventListener('abort', () => reject(new AbortError('aborted')));
-        }),
+        });
+      },
     };
     const page = await open({ A: slow, B: slow, X: slow, Z: slow });
     await page.click('#render');
     await expect.poll(() => page.locator('.card[data-status="painting"]').count()).toBe(3);
+    for (const step of ['layer1', 'layer2', 'layerx']) {
+      const card = page.locator(`.card[data-step="${step}"]`);
+      await expect.poll(() => card.locator('.state').textContent()).toBe('painting 25%');
+      expect(await card.locator('.thumb img').getAttribute('src')).toContain(
+        `/images/preview-${step}`,
+      );
+    }
+    // While a render runs, the cards' edits wait.
+    expect(await page.locator('.card[data-step="layer1"] .reroll').isDisabled()).toBe(true);
     await page.screenshot({ path: join(screenshots, '6-painting.png') });
     await page.click('#abort');
     await page.waitForSelector('#status[data-state="aborted"]');

@@ -169,6 +169,7 @@ function buildCards(next: WirePlan): void {
       .map((step) => {
         const card = createCard(step, cardActions(step), hiddenOpacity.has(step.id), blendModes);
         cards.set(step.id, card);
+        card.setBusy(running);
         return card.element;
       }),
   );
