@@ -57,6 +57,16 @@ describe('layerloom studio', () => {
     await expect(fetch(studio.origin)).rejects.toThrow();
   });
 
+  it('refuses a file outside the working directory', async () => {
+    await expect(
+      studioCommand(
+        '../elsewhere.loom',
+        { open: false, assetsDirectory },
+        captureIo({ cwd: project }),
+      ),
+    ).rejects.toThrow(/Expected a path inside the project folder, got ".*elsewhere\.loom"/);
+  });
+
   it('warns when --host is not a loopback interface', async () => {
     const { code, io } = await run('0.0.0.0');
     expect(code).toBe(0);

@@ -171,6 +171,20 @@ describe.skipIf(skip !== undefined)('the studio page in chromium', { timeout: 60
     );
     await page.screenshot({ path: join(screenshots, '5-opacity.png'), fullPage: true });
 
+    // Hiding a layer writes opacity 0; showing it again restores 0.3. No provider call.
+    await page.locator('.card[data-step="layer1"] .visible').uncheck();
+    await renderEnded(page, 4);
+    expect(await page.locator('#notation').inputValue()).toContain('@A {opacity: 0},');
+    await page.locator('.card[data-step="layer1"] .visible').check();
+    await renderEnded(page, 5);
+    expect(await page.locator('#notation').inputValue()).toContain('@A {opacity: 0.3},');
+    await page.locator('.card[data-step="layerx"] .blend').selectOption('multiply');
+    await renderEnded(page, 6);
+    expect(await page.locator('#notation').inputValue()).toContain(
+      '｜layerx：prompt @X {blend: multiply}',
+    );
+    expect(totalCalls()).toBe(5);
+
     await page.locator('#history li').last().click();
     await expect.poll(() => page.locator('#manifest').textContent()).toContain('"version": 1');
   });
