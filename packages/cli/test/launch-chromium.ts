@@ -18,6 +18,9 @@ export function browserSkipReason(): string | undefined {
   return `browser tests skipped: no chromium at ${chromiumPath} (apt-get install -y chromium, or run .ci/run)`;
 }
 
+/** A host name the launched browser resolves to 127.0.0.1 (a DNS-rebinding stand-in). */
+export const reboundHost = 'rebound.test';
+
 /** A running chromium with a fresh profile. */
 export interface LaunchedBrowser {
   /** The browser's context (its profile's cookies). */
@@ -45,6 +48,8 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // A foreign name that resolves to this machine, as after DNS rebinding.
+      `--host-resolver-rules=MAP ${reboundHost} 127.0.0.1`,
     ],
   });
   return {

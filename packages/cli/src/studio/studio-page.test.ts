@@ -1,4 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import {
   browserSkipReason,
   type LaunchedBrowser,
   launchChromium,
+  reboundHost,
 } from '../../test/launch-chromium.js';
 import { type StudioHandle, startStudio } from './start-studio.js';
 
@@ -278,6 +281,40 @@ describe.skipIf(skip !== undefined)('the studio page in chromium', { timeout: 60
       data: { text: '| a: x @A\n' },
     });
     expect(own.status()).toBe(200);
+
+    // A page of another local origin (same site: the cookie goes along) posts a render.
+    const port = new URL(studio.origin).port;
+    const evil = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html');
+      response.end(
+        `<script>fetch('${studio!.origin}/api/render', { method: 'POST', credentials: 'include', body: '{"text":"| a: x @A"}' }).catch(() => {}).finally(() => { document.title = 'sent'; });</script>`,
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const attacker = await browser.context.newPage();
+    // The request goes out as the browser made it (its Origin, the cookie); we note the answer.
+    const answers: { status: number; origin: string | undefined; cookie: boolean }[] = [];
+    await attacker.route('**/api/render', async (route) => {
+      const headers = await route.request().allHeaders();
+      const response = await route.fetch();
+      answers.push({
+        status: response.status(),
+        origin: headers.origin,
+        cookie: (headers.cookie ?? '').includes(studio!.token),
+      });
+      await route.fulfill({ response });
+    });
+    await attacker.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    await expect.poll(() => attacker.title()).toBe('sent');
+    const evilOrigin = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+    expect(answers).toEqual([{ status: 403, origin: evilOrigin, cookie: true }]);
+    evil.closeAllConnections();
+    await new Promise((resolve) => evil.close(resolve));
+
+    // DNS rebinding: a foreign name resolving to 127.0.0.1 is refused, even with the token.
+    const rebound = await attacker.goto(`http://${reboundHost}:${port}/?token=${studio.token}`);
+    expect(rebound!.status()).toBe(403);
+    expect(await attacker.textContent('body')).toContain('unexpected Host');
     expect(studio.session.history()).toHaveLength(0);
   });
 });
