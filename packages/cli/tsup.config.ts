@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.package.js';
+import { studioPageBuild } from './studio-page/studio-page-build.js';
 
 export default defineConfig([
   // `shims` gives the CommonJS build `import.meta.url` (the config loader needs it).
@@ -7,4 +8,6 @@ export default defineConfig([
   // The executable is ESM only (it uses top-level await). Neither build cleans: they share
   // `dist`, which the package's build script empties first.
   packageConfig({ bin: 'src/bin.ts' }, { format: ['esm'], dts: false, clean: false }),
+  // The studio page, served by `layerloom studio` from `dist/studio/` (works offline).
+  studioPageBuild('dist/studio', 'studio-page'),
 ]);

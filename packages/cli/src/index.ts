@@ -1,5 +1,5 @@
 /**
- * The `layerloom` command as a library: config, providers from config, the commands.
+ * The `layerloom` command as a library: config, providers from config, the commands, the studio.
  *
  * @module \@layerloom/cli
  */
@@ -25,3 +25,15 @@ export {
 } from './config/load-config.js';
 export { readCompositionFile } from './read-composition-file.js';
 export { type RunCliOptions, runCli } from './run-cli.js';
+export { editLayerNotation, type LayerEdit } from './studio/edit-layer-notation.js';
+export {
+  isLoopbackHost,
+  type StartStudioOptions,
+  type StudioHandle,
+  startStudio,
+} from './studio/start-studio.js';
+export type {
+  StudioMessage,
+  StudioRender,
+  StudioSession,
+} from './studio/studio-session.js';

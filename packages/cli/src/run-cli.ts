@@ -6,6 +6,7 @@ import { checkCommand, formatError } from './commands/check-command.js';
 import { initCommand } from './commands/init-command.js';
 import { providersCommand } from './commands/providers-command.js';
 import { renderCommand } from './commands/render-command.js';
+import { studioCommand } from './commands/studio-command.js';
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions {
@@ -103,6 +104,21 @@ export async function runCli(
     .addOption(variableOption())
     .action(async (file: string, flags) => {
       exitCode = await checkCommand(file, { variables: flags.var ?? {} }, io);
+    });
+
+  program
+    .command('studio')
+    .description('open a local web page to compose, watch and re-roll layers')
+    .argument('[file]', '.loom file to open (inside the working directory)')
+    .option('--port <n>', 'port to listen on (default: a free port)', integer('--port', 0))
+    .option('--host <host>', 'interface to listen on (default: 127.0.0.1; others warn)')
+    .option('--open', 'open the page in the default browser', false)
+    .action(async (file: string | undefined, flags) => {
+      exitCode = await studioCommand(
+        file,
+        { port: flags.port, host: flags.host, open: flags.open, signal: options.signal },
+        io,
+      );
     });
 
   program
