@@ -16,7 +16,12 @@ import {
   type ValidationIssue,
 } from '@layerloom/core';
 import { decodeImage, validateMaxPixels } from './codec/decode-image.js';
-import { encodeImage, imageMediaTypes, validateEncodeOptions } from './codec/encode-image.js';
+import {
+  defaultCompressionLevel,
+  encodeImage,
+  imageMediaTypes,
+  validateEncodeOptions,
+} from './codec/encode-image.js';
 import { compositeRasters } from './composite-rasters.js';
 import { imageMask } from './mask/image-mask.js';
 import { shapeMask } from './mask/shape-mask.js';
@@ -34,8 +39,9 @@ export interface CompositorOptions {
    */
   readonly maxPixels?: number;
   /**
-   * PNG zlib level of the result, 0 (fastest) to 9 (smallest). The composite is usually a
-   * picture that is kept, hence a balanced default. @default 6
+   * PNG compression of the result, 0 (stored) to 9 (smallest), when the composition's `output`
+   * sets none; see `EncodeImageOptions.compressionLevel`. The pixels are the same at every
+   * level. @default 1 (fast)
    */
   readonly compressionLevel?: number;
   /** Threads for blending, the calling one included. @default os.availableParallelism() */
@@ -174,7 +180,7 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
   }
   const maxPixels = validateMaxPixels(options.maxPixels, ['maxPixels']);
   validateEncodeOptions({ format: 'png', compressionLevel: options.compressionLevel });
-  const compressionLevel = options.compressionLevel ?? 6;
+  const compressionLevel = options.compressionLevel ?? defaultCompressionLevel;
   const threads = options.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
     throw ValidationError.field(
@@ -238,14 +244,16 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       checkAbort();
       const { width, height, background, layers } = validateInput(input);
       const canvas = { width, height };
-      const prepared: RasterLayer[] = [];
-      // Bottom first, so that an abort stops before the costly layers on top are decoded too.
-      for (let index = layers.length - 1; index >= 0; index--) {
-        checkAbort();
-        const { layer, bytes } = layers[index]!;
-        const rasterLayer = await prepareLayer(layer, bytes, index === layers.length - 1, canvas);
-        if (rasterLayer) prepared.unshift(rasterLayer);
-      }
+      // Every layer at once: sharp decodes and resamples off the main thread, on libuv's
+      // threads, so the layers' decoding overlaps; the signal is checked before each.
+      const prepared = (
+        await Promise.all(
+          layers.map(({ layer, bytes }, index) => {
+            checkAbort();
+            return prepareLayer(layer, bytes, index === layers.length - 1, canvas);
+          }),
+        )
+      ).filter((layer) => layer !== undefined);
       checkAbort();
       const picture = await compositeRasters(solidRaster(width, height, background), prepared, {
         ...(signal === undefined ? {} : { signal }),
@@ -256,7 +264,9 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       const bytes = await encodeImage(picture, {
         format: output.format,
         ...(output.quality === undefined ? {} : { quality: output.quality }),
-        compressionLevel,
+        ...(output.lossless === undefined ? {} : { lossless: output.lossless }),
+        compressionLevel: output.compressionLevel ?? compressionLevel,
+        ...(threads === undefined ? {} : { threads }),
       });
       return { bytes, mediaType: imageMediaTypes[output.format], width, height };
     },
