@@ -21,8 +21,9 @@ export interface EncodeImageOptions {
   /** Quality of the lossy formats, 1 to 100. @default 90 (WebP, JPEG), 60 (AVIF) */
   readonly quality?: number;
   /**
-   * PNG compression, 0 (stored) to 9 (smallest, slowest). 1, the default, is fast: a
-   * run-length zlib strategy over rows each filtered with the best of None, Sub and Up; 2 and 3
+   * PNG compression, 0 (stored) to 9 (smallest, slowest). 1, the default, is fast: zlib's
+   * run-length or Huffman-only strategy over rows each filtered with the best of None, Sub and
+   * Up; 2 and 3
    * are zlib's levels over the same filters; 4 to 9 zlib's levels over all five PNG filters.
    * The pixels are the same at every level. @default 1
    */

@@ -19,7 +19,7 @@ export interface PngChunksJob {
   readonly allFilters: boolean;
   /** zlib level, 0 to 9. */
   readonly level: number;
-  /** zlib strategy (`zlib.constants.Z_*`). */
+  /** zlib strategy (`zlib.constants.Z_*`); at level 1 chosen per chunk instead. */
   readonly strategy: number;
   /** `counter[0]` is the next chunk to claim, incremented with `Atomics.add`. */
   readonly counter: Int32Array;
@@ -76,9 +76,18 @@ export function encodePngChunks(
     if (filtered === null || filtered.length < length) filtered = new Uint8Array(length);
     const rows = filtered.subarray(0, length);
     filterRows(job.data, job.width, rowStart, rowEnd, job.allFilters, rows);
+    let strategy = job.strategy;
+    if (job.level === 1) {
+      // The fast level: runs (RLE) where filtered rows have many zeros (flat or transparent
+      // areas), else Huffman codes alone, a quarter quicker on photographic noise.
+      let zeros = 0;
+      for (let at = 0; at < length; at += 16) if (rows[at] === 0) zeros++;
+      strategy =
+        zeros * 16 * 8 >= length ? zlibModule.constants.Z_RLE : zlibModule.constants.Z_HUFFMAN_ONLY;
+    }
     const deflated = zlibModule.deflateRawSync(rows, {
       level: job.level,
-      strategy: job.strategy,
+      strategy,
       finishFlush:
         index === chunks - 1 ? zlibModule.constants.Z_FINISH : zlibModule.constants.Z_SYNC_FLUSH,
     });

@@ -100,6 +100,11 @@ describe('encodePngParallel', () => {
     );
     expect(sizes[1]).toBeLessThan(sizes[0]!);
     expect(sizes[2]).toBeLessThan(sizes[1]!);
+    // Transparent areas are runs at the fast level: a clear 1024² image takes a few KiB.
+    const clear = { width: 1024, height: 1024, data: new Uint8ClampedArray(1024 * 1024 * 4) };
+    const png = await encodePngParallel(clear, { threads: 2, pool });
+    expect(png.length).toBeLessThan(64 * 1024);
+    expect((await sharpPixels(png)).data.equals(Buffer.from(clear.data.buffer))).toBe(true);
   });
 });
 

@@ -10,8 +10,8 @@ import { filterPngRows } from './filter-png-rows.js';
 /** Options of {@link encodePngParallel}. */
 export interface EncodePngParallelOptions {
   /**
-   * 0 (stored) to 9 (smallest). 1, the default, is fast: a run-length-only zlib strategy over
-   * rows filtered with None, Sub or Up; 2 and 3 are zlib's levels over the same filters; 4 to 9
+   * 0 (stored) to 9 (smallest). 1, the default, is fast: zlib's run-length or Huffman-only
+   * strategy (per chunk, by its share of zero bytes) over rows filtered with None, Sub or Up; 2 and 3 are zlib's levels over the same filters; 4 to 9
    * zlib's levels over all five filters. @default 1
    */
   readonly compressionLevel?: number;
@@ -38,9 +38,7 @@ export function pngZlibSettings(level: number): {
   strategy: number;
   allFilters: boolean;
 } {
-  const { Z_RLE, Z_DEFAULT_STRATEGY } = zlib.constants;
-  if (level === 1) return { level: 1, strategy: Z_RLE, allFilters: false };
-  return { level, strategy: Z_DEFAULT_STRATEGY, allFilters: level >= 4 };
+  return { level, strategy: zlib.constants.Z_DEFAULT_STRATEGY, allFilters: level >= 4 };
 }
 
 function writeChunkHeader(
