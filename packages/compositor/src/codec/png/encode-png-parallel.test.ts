@@ -88,6 +88,33 @@ describe('encodePngParallel', () => {
     expect((await sharpPixels(png)).data.equals(Buffer.from(raster.data.buffer))).toBe(true);
   });
 
+  it('redoes on the calling thread the chunks of a worker that died holding them', async () => {
+    // A worker that answers its first PNG job with nothing, then claims two chunks and dies.
+    const pool = new BandWorkerPool(`
+      const { parentPort } = require('node:worker_threads');
+      let jobs = 0;
+      parentPort.on('message', (message) => {
+        if (!message.png) return;
+        if (jobs++ === 0) parentPort.postMessage({ id: message.id, chunks: [] });
+        else {
+          Atomics.add(message.png.counter, 0, 2);
+          process.exit(3);
+        }
+      });`);
+    pools.push(pool);
+    const raster = picture(2048, 1024, 13);
+    const alone = await encodePngParallel(raster, { threads: 1, pool });
+    // Starts the worker (the calling thread does every chunk meanwhile).
+    expect(
+      Buffer.from(await encodePngParallel(raster, { threads: 2, pool })).equals(Buffer.from(alone)),
+    ).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The started worker claims its two chunks as soon as the job arrives, well within the
+    // calling thread's first chunk (512 KiB to filter and compress), then dies.
+    const redone = await encodePngParallel(raster, { threads: 2, pool });
+    expect(Buffer.from(redone).equals(Buffer.from(alone))).toBe(true);
+  });
+
   it('compresses: level 9 is smaller than level 1, and both beat storing', async () => {
     const pool = new BandWorkerPool();
     pools.push(pool);
