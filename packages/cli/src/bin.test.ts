@@ -315,6 +315,41 @@ export default {
     expect(bad.stderr).toContain('Expected --concurrency to be an integer >= 1, got "0"');
   });
 
+  it('overrides the output format, quality and PNG compression with --format, --quality and --compression', async () => {
+    // No style pass: its provider's image would be the result, in the provider's format.
+    writeFileSync(
+      join(directory, 'scene.loom'),
+      'size 96x64\n｜hero: a knight @A {w: 50%}\n｜scene: a forest @B\n',
+    );
+    const webp = await runBin(
+      ['render', 'scene.loom', '--format', 'webp', '--quality', '70'],
+      directory,
+    );
+    expect(webp.code, webp.stderr).toBe(0);
+    const webpBytes = readFileSync(join(directory, 'out', 'scene.webp'));
+    expect(webpBytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
+    const avif = await runBin(['render', 'scene.loom', '--format', 'avif'], directory);
+    expect(avif.code, avif.stderr).toBe(0);
+    expect(
+      readFileSync(join(directory, 'out', 'scene.avif'))
+        .subarray(4, 12)
+        .toString('latin1'),
+    ).toBe('ftypavif');
+    const small = await runBin(
+      ['render', 'scene.loom', '-o', 'small.png', '--compression', '9'],
+      directory,
+    );
+    expect(small.code, small.stderr).toBe(0);
+    expect(readFileSync(join(directory, 'small.png')).subarray(1, 4).toString('latin1')).toBe(
+      'PNG',
+    );
+    const bad = await runBin(['render', 'scene.loom', '--compression', '10'], directory);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Expected --compression to be an integer from 0 to 9, got "10"');
+    const gif = await runBin(['render', 'scene.loom', '--format', 'gif'], directory);
+    expect(gif.code).toBe(2);
+  });
+
   it('loads a TypeScript config with jiti', async () => {
     writeFileSync(
       join(directory, 'layerloom.config.ts'),

@@ -42,6 +42,18 @@ function integer(name: string, min: number) {
   };
 }
 
+function integerUpTo(name: string, min: number, max: number) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(
+        `Expected ${name} to be an integer from ${min} to ${max}, got "${value}"`,
+      );
+    }
+    return parsed;
+  };
+}
+
 /**
  * Runs the `layerloom` command line.
  *
@@ -77,6 +89,25 @@ export async function runCli(
     .addOption(variableOption())
     .option('--seed <n>', 'seed for every step without one', integer('--seed', 0))
     .option('--concurrency <n>', 'calls in flight per provider', integer('--concurrency', 1))
+    .addOption(
+      new Option('--format <format>', "output format, overriding the file's `format`").choices([
+        'png',
+        'webp',
+        'jpeg',
+        'jpg',
+        'avif',
+      ]),
+    )
+    .option(
+      '--quality <n>',
+      'quality of webp, jpeg and avif (1-100)',
+      integerUpTo('--quality', 1, 100),
+    )
+    .option(
+      '--compression <n>',
+      'png compression level (0-9; default 1, fast)',
+      integerUpTo('--compression', 0, 9),
+    )
     .addOption(new Option('--no-cache', 'do not read or write the file cache'))
     .action(async (file: string, flags) => {
       exitCode = await renderCommand(
@@ -90,6 +121,9 @@ export async function runCli(
           variables: flags.var ?? {},
           seed: flags.seed,
           concurrency: flags.concurrency,
+          format: flags.format === 'jpg' ? 'jpeg' : flags.format,
+          quality: flags.quality,
+          compressionLevel: flags.compression,
           cache: flags.cache,
           signal: options.signal,
         },

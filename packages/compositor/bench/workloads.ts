@@ -99,17 +99,23 @@ export function paintedLayer(
   return { width, height, data };
 }
 
-/** The W8 workload: its background and its 7 layers, top-first. */
-export function workload(alpha: 'matted' | 'random'): {
+/**
+ * The W8 workload: its background and its 7 layers, top-first; `scale` multiplies every size
+ * and offset (2 gives the 4096² variant).
+ */
+export function workload(
+  alpha: 'matted' | 'random',
+  scale = 1,
+): {
   readonly base: Raster;
   readonly layers: RasterLayer[];
 } {
   return {
-    base: background(w8Side, 1),
+    base: background(w8Side * scale, 1),
     layers: w8Layers.map((spec, index) => ({
-      raster: paintedLayer(spec.width, spec.height, 100 + index, alpha),
-      left: spec.left,
-      top: spec.top,
+      raster: paintedLayer(spec.width * scale, spec.height * scale, 100 + index, alpha),
+      left: spec.left * scale,
+      top: spec.top * scale,
       blend: spec.blend,
       opacity: spec.opacity,
     })),

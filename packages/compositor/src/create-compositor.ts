@@ -16,7 +16,12 @@ import {
   type ValidationIssue,
 } from '@layerloom/core';
 import { decodeImage, validateMaxPixels } from './codec/decode-image.js';
-import { encodeImage, imageMediaTypes, validateEncodeOptions } from './codec/encode-image.js';
+import {
+  defaultCompressionLevel,
+  encodeImage,
+  imageMediaTypes,
+  validateEncodeOptions,
+} from './codec/encode-image.js';
 import { compositeRasters } from './composite-rasters.js';
 import { dropShadow } from './harmony/drop-shadow.js';
 import { harmonizeLayers } from './harmony/harmonize-layers.js';
@@ -37,8 +42,9 @@ export interface CompositorOptions {
    */
   readonly maxPixels?: number;
   /**
-   * PNG zlib level of the result, 0 (fastest) to 9 (smallest). The composite is usually a
-   * picture that is kept, hence a balanced default. @default 6
+   * PNG compression of the result, 0 (stored) to 9 (smallest), when the composition's `output`
+   * sets none; see `EncodeImageOptions.compressionLevel`. The pixels are the same at every
+   * level. @default 1 (fast)
    */
   readonly compressionLevel?: number;
   /** Threads for blending, the calling one included. @default os.availableParallelism() */
@@ -195,7 +201,7 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
   }
   const maxPixels = validateMaxPixels(options.maxPixels, ['maxPixels']);
   validateEncodeOptions({ format: 'png', compressionLevel: options.compressionLevel });
-  const compressionLevel = options.compressionLevel ?? 6;
+  const compressionLevel = options.compressionLevel ?? defaultCompressionLevel;
   const threads = options.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
     throw ValidationError.field(
@@ -267,17 +273,18 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       checkAbort();
       const { width, height, background, layers } = validateInput(input);
       const canvas = { width, height };
-      // Bottom first, so that an abort stops before the costly layers on top are decoded too.
-      const matted: Raster[] = new Array(layers.length);
-      for (let index = layers.length - 1; index >= 0; index--) {
-        checkAbort();
-        const { layer, bytes } = layers[index]!;
-        const isBottom = index === layers.length - 1;
-        matted[index] = applyMatte(
-          await decodeImage(bytes, { maxPixels }),
-          layer.matte ?? (isBottom ? 'none' : 'alpha'),
-        );
-      }
+      // Every layer at once: sharp decodes off the main thread, on libuv's threads, so the
+      // layers' decoding overlaps; the signal is checked before each.
+      const matted = await Promise.all(
+        layers.map(async ({ layer, bytes }, index) => {
+          checkAbort();
+          const isBottom = index === layers.length - 1;
+          return applyMatte(
+            await decodeImage(bytes, { maxPixels }),
+            layer.matte ?? (isBottom ? 'none' : 'alpha'),
+          );
+        }),
+      );
       checkAbort();
       const harmonized = harmonizeLayers(
         layers.map(({ layer }, index) => ({ layer, raster: matted[index]! })),
@@ -303,7 +310,9 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       const bytes = await encodeImage(picture, {
         format: output.format,
         ...(output.quality === undefined ? {} : { quality: output.quality }),
-        compressionLevel,
+        ...(output.lossless === undefined ? {} : { lossless: output.lossless }),
+        compressionLevel: output.compressionLevel ?? compressionLevel,
+        ...(threads === undefined ? {} : { threads }),
       });
       return { bytes, mediaType: imageMediaTypes[output.format], width, height };
     },

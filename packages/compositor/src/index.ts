@@ -6,6 +6,7 @@
 export { type DecodeImageOptions, decodeImage, defaultMaxPixels } from './codec/decode-image.js';
 export {
   defaultCompressionLevel,
+  type EncodeFormat,
   type EncodeImageOptions,
   encodeImage,
   imageMediaTypes,

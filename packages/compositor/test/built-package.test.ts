@@ -1,7 +1,8 @@
 /**
  * The worker threads must work from the published bundles too, where there are no TypeScript
  * sources: this builds the package with tsup (ESM and CommonJS, as `tsup.config.ts` does) and
- * runs composites through worker threads from each format until a worker answers with pixels.
+ * runs composites through worker threads from each format until a worker answers with pixels,
+ * then PNG encodes until a worker answers with compressed chunks.
  * A second build minifies and keeps names (esbuild's `keepNames`: functions renamed in the
  * text keep their old `name`), which the workers' source must survive too; its composite has
  * layers in every mode with loops of its own.
@@ -23,19 +24,22 @@ const minified = mkdtempSync(join(root, '.tmp', 'compositor-build-minified-'));
 const probe = (load: string, moreLayers = '') => `
 const threads = require('node:worker_threads');
 const { syncBuiltinESMExports } = require('node:module');
-const stats = { started: 0, answered: 0, failed: 0 };
+const stats = { started: 0, answered: 0, failed: 0, pngChunks: 0 };
 const Original = threads.Worker;
 threads.Worker = class extends Original {
   constructor(...args) {
     super(...args);
     stats.started++;
-    this.on('message', (message) => { if (message && message.output) stats.answered++; });
+    this.on('message', (message) => {
+      if (message && message.output) stats.answered++;
+      if (message && message.chunks) stats.pngChunks += message.chunks.length;
+    });
     this.on('error', () => stats.failed++);
   }
 };
 syncBuiltinESMExports();
 (async () => {
-  const { compositeRasters, compositeRastersSync } = ${load};
+  const { compositeRasters, compositeRastersSync, encodeImage } = ${load};
   const raster = (width, height, seed) => {
     const data = new Uint8ClampedArray(width * height * 4);
     for (let index = 0; index < data.length; index++) data[index] = (index * seed * 2654435761) >>> 24;
@@ -54,7 +58,17 @@ syncBuiltinESMExports();
     const parallel = await compositeRasters(base, layers, { parallelThreshold: 0, threads: 3 });
     same = same && Buffer.compare(Buffer.from(parallel.data), expected) === 0;
   }
-  console.log(JSON.stringify({ same, ...stats, answered: stats.answered > 0 }));
+  // PNG chunks compressed on the workers: the same file as on the calling thread alone.
+  const picture = raster(1024, 600, 23);
+  const alone = Buffer.from(await encodeImage(picture, { format: 'png', threads: 1 }));
+  let pngSame = true;
+  for (let attempt = 0; attempt < 50 && stats.pngChunks === 0; attempt++) {
+    const shared = Buffer.from(await encodeImage(picture, { format: 'png', threads: 3 }));
+    pngSame = pngSame && shared.equals(alone);
+  }
+  const pngOnWorkers = stats.pngChunks > 0;
+  delete stats.pngChunks;
+  console.log(JSON.stringify({ same, ...stats, answered: stats.answered > 0, pngSame, pngOnWorkers }));
 })();
 `;
 
@@ -106,11 +120,21 @@ afterAll(() => {
   rmSync(minified, { recursive: true, force: true });
 });
 
+/** What a probe prints when the workers composited and compressed PNG chunks, as they should. */
+const expectedProbe = {
+  same: true,
+  started: 2,
+  answered: true,
+  failed: 0,
+  pngSame: true,
+  pngOnWorkers: true,
+};
+
 describe('the built package', () => {
   it.each(['probe.mjs', 'probe.cjs'])('composites on worker threads from %s', (file) => {
     const output = execFileSync(process.execPath, [join(directory, file)], { encoding: 'utf8' });
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
-    expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
+    expect(result).toEqual(expectedProbe);
   });
 
   it.each(['probe.mjs', 'probe.cjs'])(
@@ -118,7 +142,7 @@ describe('the built package', () => {
     (file) => {
       const output = execFileSync(process.execPath, [join(minified, file)], { encoding: 'utf8' });
       const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
-      expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
+      expect(result).toEqual(expectedProbe);
     },
   );
 });

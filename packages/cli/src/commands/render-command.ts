@@ -4,6 +4,7 @@ import {
   type Composition,
   createLoom,
   fileCache,
+  type OutputFormat,
   type RenderPlan,
   type RenderResult,
   ValidationError,
@@ -37,6 +38,12 @@ export interface RenderOptions {
   readonly seed?: number | undefined;
   /** Calls in flight per provider alias. */
   readonly concurrency?: number | undefined;
+  /** Overrides the composition's output format (`--format`). */
+  readonly format?: OutputFormat | undefined;
+  /** Overrides the output quality of WebP, JPEG and AVIF (`--quality`). */
+  readonly quality?: number | undefined;
+  /** Overrides the PNG compression level, 0 to 9 (`--compression`). */
+  readonly compressionLevel?: number | undefined;
   /** Use the file cache. @default true */
   readonly cache: boolean;
   /** Aborts the render (Ctrl-C). */
@@ -47,6 +54,7 @@ const extensions: Record<string, string> = {
   'image/png': 'png',
   'image/webp': 'webp',
   'image/jpeg': 'jpg',
+  'image/avif': 'avif',
 };
 
 function aliasesOf(composition: Composition): string[] {
@@ -129,6 +137,16 @@ export async function renderCommand(
   if (checked === undefined) return 1;
   let composition = checked;
   if (options.seed !== undefined) composition = { ...composition, seed: options.seed };
+  const { quality, compressionLevel } = options;
+  if (options.format !== undefined || quality !== undefined || compressionLevel !== undefined) {
+    const output = {
+      ...composition.output,
+      format: options.format ?? composition.output?.format ?? 'png',
+      ...(quality === undefined ? {} : { quality }),
+      ...(compressionLevel === undefined ? {} : { compressionLevel }),
+    };
+    composition = { ...composition, output };
+  }
   const aliases = aliasesOf(composition);
   const { providers, previewOnly } = buildProviders(config, aliases, io.env);
   const human = !options.json;

@@ -1,4 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import type { PngChunk, PngChunksJob } from '../codec/png/encode-png-chunks.js';
+import { pngEncoderSource } from '../codec/png/png-encoder-source.js';
 import { BandArena } from './band-arena.js';
 import type { BandInput } from './band-input.js';
 import type { compositeBand } from './composite-band.js';
@@ -28,14 +30,25 @@ export function bandWorkerSource(
 ): string {
   return `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+const zlib = require('node:zlib');
 const runBand = (() => {
 ${kernel}
 return ${entry};
 })();
+const encodePngChunks = ${pngEncoderSource()};
 const instantiateWasmKernel = (${instantiateWasmKernel.toString()});
 const wasmModule = workerData ? workerData.wasmModule : null;
 let wasmKernel = null;
 parentPort.on('message', (message) => {
+  if (message.png) {
+    try {
+      const chunks = encodePngChunks(message.png, zlib);
+      parentPort.postMessage({ id: message.id, chunks }, chunks.map((chunk) => chunk.bytes.buffer));
+    } catch (error) {
+      parentPort.postMessage({ id: message.id, error: String(error && error.stack || error) });
+    }
+    return;
+  }
   const task = message.task;
   // A band the calling thread has claimed (to composite it itself) is skipped.
   if (message.claims && Atomics.compareExchange(message.claims, message.band, 0, 1) !== 0) {
@@ -82,7 +95,7 @@ export interface BandRunOptions {
 }
 
 interface Pending {
-  readonly resolve: (output: Uint8ClampedArray | null) => void;
+  readonly resolve: (output: Uint8ClampedArray | PngChunk[] | null) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -94,12 +107,13 @@ interface Slot {
 interface Reply {
   readonly id: number;
   readonly output?: Uint8ClampedArray;
+  readonly chunks?: PngChunk[];
   readonly skipped?: boolean;
   readonly error?: string;
 }
 
 /**
- * Worker threads that composite bands. Workers start on first use, are kept for later calls,
+ * Worker threads that composite bands and compress PNG chunks. Workers start on first use, are kept for later calls,
  * and do not keep the process alive while idle. A worker that fails to start or dies rejects
  * its bands (the caller then composites them itself); after a failure before its first answer
  * the pool stops offering workers at all.
@@ -145,6 +159,31 @@ export class BandWorkerPool {
     input: BandInput,
     options: BandRunOptions = {},
   ): Promise<Uint8ClampedArray | null> {
+    const { progress, wasm = false, output, claim } = options;
+    return this.#send(
+      index,
+      { task: input.task, progress, wasm, output, claims: claim?.claims, band: claim?.band },
+      input.transfer,
+    ) as Promise<Uint8ClampedArray | null>;
+  }
+
+  /**
+   * Has worker number `index` take part in a PNG encode: it claims chunks of `job` from its
+   * shared counter until none is left, and answers with those it compressed.
+   *
+   * @param index - which worker (0-based).
+   * @param job - the image (in shared memory) and the settings.
+   * @returns the chunks this worker compressed (maybe none).
+   */
+  encodePng(index: number, job: PngChunksJob): Promise<PngChunk[]> {
+    return this.#send(index, { png: job }, []) as Promise<PngChunk[]>;
+  }
+
+  #send(
+    index: number,
+    message: Record<string, unknown>,
+    transfer: ArrayBuffer[],
+  ): Promise<Uint8ClampedArray | PngChunk[] | null> {
     return new Promise((resolve, reject) => {
       let slot: Slot;
       try {
@@ -157,11 +196,7 @@ export class BandWorkerPool {
       const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      const { progress, wasm = false, output, claim } = options;
-      slot.worker.postMessage(
-        { id, task: input.task, progress, wasm, output, claims: claim?.claims, band: claim?.band },
-        input.transfer,
-      );
+      slot.worker.postMessage({ id, ...message }, transfer);
     });
   }
 
@@ -214,6 +249,7 @@ export class BandWorkerPool {
       if (slot.pending.size === 0) worker.unref();
       answered = true;
       if (reply.output) pending.resolve(reply.output);
+      else if (reply.chunks) pending.resolve(reply.chunks);
       else if (reply.skipped) pending.resolve(null);
       else pending.reject(new Error(reply.error ?? 'The compositing worker failed'));
     });

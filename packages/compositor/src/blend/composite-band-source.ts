@@ -85,14 +85,23 @@ export function declaredName(declared: KernelFunction): string {
  * @returns the declarations, ready to be evaluated in a scope of their own.
  */
 export function compositeBandSource(): string {
-  return kernelFunctions()
-    .map((kernelFunction) =>
-      kernelFunction
-        .toString()
-        .replace(/\(0,\s*__vite_ssr_import_\d+__\.([\w$]+)\)/g, '$1')
-        .replace(/__vite_ssr_import_\d+__\./g, ''),
-    )
-    .join('\n\n');
+  return kernelFunctions().map(workerFunctionSource).join('\n\n');
+}
+
+/**
+ * A function's declaration as worker threads evaluate it: its source text, with vitest's calls
+ * through module namespace objects turned back into plain calls (see
+ * {@link compositeBandSource}).
+ *
+ * @param declared - a function declaration that references nothing but its arguments and
+ *   functions declared beside it.
+ * @returns its source text.
+ */
+export function workerFunctionSource(declared: KernelFunction): string {
+  return declared
+    .toString()
+    .replace(/\(0,\s*__vite_ssr_import_\d+__\.([\w$]+)\)/g, '$1')
+    .replace(/__vite_ssr_import_\d+__\./g, '');
 }
 
 /**

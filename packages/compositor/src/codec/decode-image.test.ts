@@ -13,6 +13,23 @@ const pixels = new Uint8ClampedArray([
 const raster = { width: 3, height: 2, data: pixels };
 const png = encodePng(raster);
 
+/** A picture with gradients; at 640 × 480, above the parallel PNG encoder's threshold. */
+function picture(
+  width = 640,
+  height = 480,
+): { width: number; height: number; data: Uint8ClampedArray } {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let index = 0; index < data.length; index += 4) {
+    const x = (index / 4) % width;
+    const y = Math.floor(index / 4 / width);
+    data[index] = x & 255;
+    data[index + 1] = (y * 2) & 255;
+    data[index + 2] = (x * y) & 255;
+    data[index + 3] = 255 - (y & 127);
+  }
+  return { width, height, data };
+}
+
 /** A PNG whose header declares `width × height` but holds no image data. */
 function pngHeader(width: number, height: number): Uint8Array {
   const bytes = new Uint8Array(png.subarray(0, 33));
@@ -125,6 +142,29 @@ describe('encodeImage', () => {
     }
   });
 
+  it('encodes AVIF with sharp, lossy or lossless, with a quality', async () => {
+    const lossless = await encodeImage(raster, { format: 'avif', lossless: true });
+    const decoded = await sharp(lossless).raw().toBuffer({ resolveWithObject: true });
+    expect(decoded.info).toMatchObject({ format: 'raw', width: 3, height: 2, channels: 4 });
+    const low = await encodeImage(picture(96, 64), { format: 'avif', quality: 20 });
+    const high = await encodeImage(picture(96, 64), { format: 'avif', quality: 90 });
+    expect((await sharp(low).metadata()).format).toBe('heif');
+    expect(low.length).toBeLessThan(high.length);
+    await expect(encodeImage(raster, { format: 'avif', quality: 101 })).rejects.toThrow(
+      'Expected `quality` to be an integer from 1 to 100, got `101` (number)',
+    );
+  });
+
+  it('encodes big PNGs on the worker threads, which sharp decodes to the same pixels', async () => {
+    const big = picture();
+    const png = await encodeImage(big, { format: 'png' });
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect(data.equals(Buffer.from(big.data.buffer))).toBe(true);
+    await expect(encodeImage(big, { format: 'png', threads: 0 })).rejects.toThrow(
+      'Expected `threads` to be an integer from 1 to 256, got `0` (number)',
+    );
+  });
+
   it('flattens JPEG onto white', async () => {
     const transparent = { width: 1, height: 1, data: new Uint8ClampedArray([0, 0, 0, 0]) };
     const decoded = await decodeImage(
@@ -135,7 +175,7 @@ describe('encodeImage', () => {
 
   it('validates the raster and the options', async () => {
     await expect(encodeImage(raster, { format: 'gif' as 'png' })).rejects.toThrow(
-      'Expected `format` to be one of "png", "webp", "jpeg", got "gif" (string)',
+      'Expected `format` to be one of "png", "webp", "jpeg", "avif", got "gif" (string)',
     );
     await expect(encodeImage(raster, { format: 'webp', quality: 0 })).rejects.toThrow(
       'Expected `quality` to be an integer from 1 to 100, got `0` (number)',

@@ -1,33 +1,48 @@
+import { availableParallelism } from 'node:os';
 import { describeValue, ValidationError } from '@layerloom/core';
 import sharp from 'sharp';
 import { assertRaster } from '../assert-raster.js';
+import { sharedBandWorkerPool } from '../blend/band-worker-pool.js';
 import { ImageEncodeError } from '../errors/image-encode-error.js';
 import type { Raster } from '../raster.js';
-import type { ImageFormat } from './read-image-header.js';
+import { encodePngParallel, fastPngCompressionLevel } from './png/encode-png-parallel.js';
+
+/** Formats the compositor encodes: those it decodes, and AVIF. */
+export type EncodeFormat = 'png' | 'webp' | 'jpeg' | 'avif';
 
 /** Options of {@link encodeImage}. */
 export interface EncodeImageOptions {
-  /** File format. JPEG has no alpha: transparent areas are flattened onto white. */
-  readonly format: ImageFormat;
-  /** Quality of the lossy formats (WebP, JPEG), 1 to 100. @default 90 */
+  /**
+   * File format. PNG is lossless and encoded by Layerloom itself, on the compositing worker
+   * threads; WebP, JPEG and AVIF by sharp. JPEG has no alpha: transparent areas are flattened
+   * onto white.
+   */
+  readonly format: EncodeFormat;
+  /** Quality of the lossy formats, 1 to 100. @default 90 (WebP, JPEG), 60 (AVIF) */
   readonly quality?: number;
   /**
-   * PNG zlib level, 0 (store) to 9 (smallest, slowest). The default is fast, for the
-   * intermediate images of a render; use 6 to 9 for files that are kept. @default 2
+   * PNG compression, 0 (stored) to 9 (smallest, slowest). 1, the default, is fast: zlib's
+   * run-length or Huffman-only strategy over rows each filtered with the best of None, Sub and
+   * Up; 2 and 3
+   * are zlib's levels over the same filters; 4 to 9 zlib's levels over all five PNG filters.
+   * The pixels are the same at every level. @default 1
    */
   readonly compressionLevel?: number;
-  /** Lossless WebP. @default false */
+  /** Lossless WebP or AVIF. @default false */
   readonly lossless?: boolean;
+  /** Threads for PNG, the calling one included. @default os.availableParallelism() */
+  readonly threads?: number;
 }
 
 /** Default {@link EncodeImageOptions.compressionLevel}: fast. */
-export const defaultCompressionLevel = 2;
+export const defaultCompressionLevel = fastPngCompressionLevel;
 
 /** IANA media type of each format. */
-export const imageMediaTypes: Readonly<Record<ImageFormat, string>> = {
+export const imageMediaTypes: Readonly<Record<EncodeFormat, string>> = {
   png: 'image/png',
   webp: 'image/webp',
   jpeg: 'image/jpeg',
+  avif: 'image/avif',
 };
 
 function integerIn(value: unknown, name: string, low: number, high: number): void {
@@ -53,20 +68,24 @@ export function validateEncodeOptions(options: unknown): asserts options is Enco
   if (typeof options !== 'object' || options === null) {
     throw ValidationError.field(
       [],
-      `Expected \`options\` to be \`{ format, quality?, compressionLevel? }\`, got ${describeValue(options)}`,
+      `Expected \`options\` to be \`{ format, quality?, compressionLevel?, lossless?, threads? }\`, got ${describeValue(options)}`,
       'options',
     );
   }
-  const { format, quality, compressionLevel, lossless } = options as Record<string, unknown>;
+  const { format, quality, compressionLevel, lossless, threads } = options as Record<
+    string,
+    unknown
+  >;
   if (typeof format !== 'string' || !Object.hasOwn(imageMediaTypes, format)) {
     throw ValidationError.field(
       ['format'],
-      `Expected \`format\` to be one of "png", "webp", "jpeg", got ${describeValue(format)}`,
+      `Expected \`format\` to be one of "png", "webp", "jpeg", "avif", got ${describeValue(format)}`,
       'options',
     );
   }
   integerIn(quality, 'quality', 1, 100);
   integerIn(compressionLevel, 'compressionLevel', 0, 9);
+  integerIn(threads, 'threads', 1, 256);
   if (lossless !== undefined && typeof lossless !== 'boolean') {
     throw ValidationError.field(
       ['lossless'],
@@ -77,7 +96,9 @@ export function validateEncodeOptions(options: unknown): asserts options is Enco
 }
 
 /**
- * Encodes a {@link Raster} as PNG, WebP or JPEG.
+ * Encodes a {@link Raster} as PNG, WebP, JPEG or AVIF. PNG is Layerloom's own encoder: rows
+ * cut into chunks, filtered and compressed in parallel on the compositing worker threads and
+ * joined into one zlib stream (see decision record 0015); the others are sharp's.
  *
  * @example
  * ```ts
@@ -85,7 +106,7 @@ export function validateEncodeOptions(options: unknown): asserts options is Enco
  * ```
  *
  * @param raster - the pixels.
- * @param options - `format`, `quality`, `compressionLevel`, `lossless`.
+ * @param options - `format`, `quality`, `compressionLevel`, `lossless`, `threads`.
  * @returns the encoded file.
  * @throws {ValidationError} when the raster or an option is malformed.
  * @throws {ImageEncodeError} (`image_encode_error`) when the encoder fails, e.g. a WebP side
@@ -98,24 +119,31 @@ export async function encodeImage(
   assertRaster(raster, ['raster']);
   validateEncodeOptions(options);
   const { data, width, height } = raster;
-  const quality = options.quality ?? 90;
-  let pipeline = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-    raw: { width, height, channels: 4 },
-  });
-  switch (options.format) {
-    case 'png':
-      pipeline = pipeline.png({
-        compressionLevel: options.compressionLevel ?? defaultCompressionLevel,
-      });
-      break;
-    case 'webp':
-      pipeline = pipeline.webp({ quality, lossless: options.lossless ?? false });
-      break;
-    case 'jpeg':
-      pipeline = pipeline.flatten({ background: '#ffffff' }).jpeg({ quality });
-      break;
-  }
+  const lossless = options.lossless ?? false;
   try {
+    if (options.format === 'png') {
+      return await encodePngParallel(raster, {
+        compressionLevel: options.compressionLevel ?? defaultCompressionLevel,
+        threads: options.threads ?? availableParallelism(),
+        pool: sharedBandWorkerPool,
+      });
+    }
+    let pipeline = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+      raw: { width, height, channels: 4 },
+    });
+    switch (options.format) {
+      case 'webp':
+        pipeline = pipeline.webp({ quality: options.quality ?? 90, lossless });
+        break;
+      case 'jpeg':
+        pipeline = pipeline
+          .flatten({ background: '#ffffff' })
+          .jpeg({ quality: options.quality ?? 90 });
+        break;
+      case 'avif':
+        pipeline = pipeline.avif({ quality: options.quality ?? 60, lossless });
+        break;
+    }
     const bytes = await pipeline.toBuffer();
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {

@@ -1,8 +1,14 @@
 import type { LayerNotationError } from '../errors/layer-notation-error.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import { type BlendMode, blendModes } from '../types/blend-mode.js';
+import type { OutputOptions } from '../types/composition.js';
 import { type Anchor, anchors, type Fit, type Layer, type Placement } from '../types/layer.js';
-import { layerAttributeKeys, optionPrefix, styleAttributeKeys } from './attribute-keys.js';
+import {
+  formatAttributeKeys,
+  layerAttributeKeys,
+  optionPrefix,
+  styleAttributeKeys,
+} from './attribute-keys.js';
 import {
   isHexColor,
   parseLength,
@@ -374,30 +380,41 @@ export function readStyleAttributes(
 }
 
 /**
- * Interprets the attribute block of a `format` directive: only `quality` (1..100).
+ * Interprets the attribute block of a `format` directive: `quality` (1..100), `compression`
+ * (the PNG compression level, 0..9) and `lossless` (`true` or `false`, for WebP and AVIF).
  *
- * @returns the quality, if given.
+ * @returns the options given, by their `OutputOptions` names.
  */
 export function readFormatAttributes(
   line: NotationLine,
   entries: readonly AttributeEntry[],
-): number | undefined {
-  let quality: number | undefined;
+): Omit<OutputOptions, 'format'> {
+  const read: { quality?: number; compressionLevel?: number; lossless?: boolean } = {};
+  const seen = new Set<string>();
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index]!;
-    if (entry.key !== 'quality') {
+    if (!(formatAttributeKeys as readonly string[]).includes(entry.key)) {
       throw line.error(
-        `Unknown attribute \`${entry.key}\` of \`format\`; expected \`quality\``,
+        `Unknown attribute \`${entry.key}\` of \`format\`; expected \`quality\`, \`compression\` or \`lossless\``,
         entry.keyOffset,
       );
     }
-    if (index > 0) throw repeatedKey(line, entries, index);
+    if (seen.has(entry.key)) throw repeatedKey(line, entries, index);
+    seen.add(entry.key);
     const value = valueText(line, entry);
-    const number = parseSeed(value);
-    if (number === undefined || number < 1 || number > 100) {
-      throw invalid(line, entry, 'an integer from 1 to 100', value);
+    if (entry.key === 'lossless') {
+      if (value !== 'true' && value !== 'false')
+        throw invalid(line, entry, '`true` or `false`', value);
+      read.lossless = value === 'true';
+      continue;
     }
-    quality = number;
+    const number = parseSeed(value);
+    const [low, high] = entry.key === 'quality' ? [1, 100] : [0, 9];
+    if (number === undefined || number < low || number > high) {
+      throw invalid(line, entry, `an integer from ${low} to ${high}`, value);
+    }
+    if (entry.key === 'quality') read.quality = number;
+    else read.compressionLevel = number;
   }
-  return quality;
+  return read;
 }

@@ -25,7 +25,7 @@ export const layerAttributeKeys = [
 export const styleAttributeKeys = ['strength', 'seed', 'negative'] as const;
 
 /** Keys the `format` directive's attribute block accepts. */
-export const formatAttributeKeys = ['quality'] as const;
+export const formatAttributeKeys = ['quality', 'compression', 'lossless'] as const;
 
 /** The prefix of provider options, `opt.KEY`. */
 export const optionPrefix = 'opt.';

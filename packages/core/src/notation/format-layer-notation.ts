@@ -197,10 +197,15 @@ export function formatLayerNotation(composition: Composition): string {
   if (composition.seed !== undefined) lines.push(`seed ${composition.seed}`);
   const output = composition.output;
   if (output !== undefined) {
+    const attributes = [
+      ...(output.quality === undefined ? [] : [`quality: ${output.quality}`]),
+      ...(output.compressionLevel === undefined ? [] : [`compression: ${output.compressionLevel}`]),
+      ...(output.lossless === undefined ? [] : [`lossless: ${output.lossless}`]),
+    ];
     lines.push(
-      output.quality === undefined
+      attributes.length === 0
         ? `format ${output.format}`
-        : `format ${output.format} {quality: ${output.quality}}`,
+        : `format ${output.format} {${attributes.join(', ')}}`,
     );
   }
   lines.push('');

@@ -236,8 +236,10 @@ const composition: fc.Arbitrary<Composition> = fc
       seed: fc.maxSafeNat(),
       output: fc.record(
         {
-          format: fc.constantFrom('png', 'webp', 'jpeg'),
+          format: fc.constantFrom('png', 'webp', 'jpeg', 'avif'),
           quality: fc.integer({ min: 1, max: 100 }),
+          compressionLevel: fc.integer({ min: 0, max: 9 }),
+          lossless: fc.boolean(),
         } as const,
         { requiredKeys: ['format'] },
       ),

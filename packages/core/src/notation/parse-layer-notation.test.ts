@@ -277,6 +277,13 @@ describe('parseLayerNotation: directives', () => {
       format: 'jpeg',
       quality: 85,
     });
+    expect(parseLayerNotation('format png {compression: 9}\n| a @A').output).toEqual({
+      format: 'png',
+      compressionLevel: 9,
+    });
+    expect(parseLayerNotation('format avif {quality: 50, lossless: false}\n| a @A').output).toEqual(
+      { format: 'avif', quality: 50, lossless: false },
+    );
   });
 
   it(`expands define variables with $NAME and \${NAME} in later prompts`, () => {
@@ -434,7 +441,9 @@ describe('parseLayerNotation: errors', () => {
       'Expected `background` to be a CSS colour',
     ],
     ['bad seed directive', 'seed: 1.5', 1, 7, 'Expected `seed` to be a non-negative integer'],
-    ['bad format', 'format gif', 1, 8, 'Expected `format` to be `png`, `webp` or `jpeg`'],
+    ['bad format', 'format gif', 1, 8, 'Expected `format` to be `png`, `webp`, `jpeg` or `avif`'],
+    ['bad compression', 'format png {compression: 10}', 1, 26, 'an integer from 0 to 9'],
+    ['bad lossless', 'format avif {lossless: yes}', 1, 24, '`true` or `false`'],
     ['bad quality', 'format webp {quality: 0}', 1, 23, 'an integer from 1 to 100'],
     ['repeated directive', 'seed 1\nseed 2', 2, 1, '`seed` at most once'],
     ['define without colon', 'define hero a knight', 1, 13, 'Expected `:`'],

@@ -29,6 +29,7 @@ const formats: Record<string, OutputFormat> = {
   webp: 'webp',
   jpeg: 'jpeg',
   jpg: 'jpeg',
+  avif: 'avif',
 };
 
 /**
@@ -148,7 +149,7 @@ export function readDirective(
       const format = Object.hasOwn(formats, raw) ? formats[raw] : undefined;
       if (format === undefined) {
         throw line.error(
-          `Expected \`format\` to be \`png\`, \`webp\` or \`jpeg\`, got ${showReceived(raw)}`,
+          `Expected \`format\` to be \`png\`, \`webp\`, \`jpeg\` or \`avif\`, got ${showReceived(raw)}`,
           offset,
         );
       }
@@ -164,8 +165,7 @@ export function readDirective(
           );
         }
       }
-      const quality = readFormatAttributes(line, entries);
-      const output: OutputOptions = quality === undefined ? { format } : { format, quality };
+      const output: OutputOptions = { format, ...readFormatAttributes(line, entries) };
       draft.output = { line, offset, value: output, entries };
       return;
     }

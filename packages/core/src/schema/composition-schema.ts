@@ -203,10 +203,12 @@ export const styleStepSchema = z.strictObject(
 
 const outputSchema = z.strictObject(
   {
-    format: z.enum(['png', 'webp', 'jpeg']),
+    format: z.enum(['png', 'webp', 'jpeg', 'avif']),
     quality: integerRangeSchema(1, 100).optional(),
+    compressionLevel: integerRangeSchema(0, 9).optional(),
+    lossless: z.boolean(expected('a boolean')).optional(),
   },
-  expected('`{ format, quality? }`'),
+  expected('`{ format, quality?, compressionLevel?, lossless? }`'),
 );
 
 /**

@@ -2,14 +2,18 @@ import type { Harmonize, Layer } from './layer.js';
 import type { StyleStep } from './style-step.js';
 
 /** Output encodings a composition can ask for. */
-export type OutputFormat = 'png' | 'webp' | 'jpeg';
+export type OutputFormat = 'png' | 'webp' | 'jpeg' | 'avif';
 
 /** How the final picture is encoded. */
 export interface OutputOptions {
-  /** File format. @default 'png' */
+  /** File format; PNG is lossless. @default 'png' */
   readonly format: OutputFormat;
   /** Quality 1..100 for lossy formats. @default encoder's default */
   readonly quality?: number;
+  /** PNG compression, 0 (stored) to 9 (smallest, slowest). @default compositor's (fast) */
+  readonly compressionLevel?: number;
+  /** Lossless WebP or AVIF. @default false */
+  readonly lossless?: boolean;
 }
 
 /** A stack of layers to paint and blend, plus an optional style pass. */

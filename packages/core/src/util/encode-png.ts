@@ -45,7 +45,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 /**
  * Encodes RGBA pixels as an 8-bit RGBA PNG (filter "up" on every row). A small encoder for core's
- * own needs — test images, the offline preview provider; the compositor encodes with sharp.
+ * own needs — test images, the offline preview provider; the compositor has a parallel encoder.
  *
  * @param pixels - width, height and RGBA data.
  * @param options - zlib level.
