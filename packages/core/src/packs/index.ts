@@ -6,12 +6,8 @@ export {
   type LoadWorldPackOptions,
   loadWorldPack,
 } from './load-world-pack.js';
-export {
-  parseWorldPackSource,
-  type ResolveWorldPackOptions,
-  resolveWorldPack,
-  type WorldPackSource,
-} from './resolve-world-pack.js';
+export { parseWorldPackSource, type WorldPackSource } from './parse-world-pack-source.js';
+export { type ResolveWorldPackOptions, resolveWorldPack } from './resolve-world-pack.js';
 export {
   compareSemanticVersions,
   parseSemanticVersion,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rejectionOf } from '../testing/thrown-by.js';
-import { parseWorldPackSource, resolveWorldPack } from './resolve-world-pack.js';
+import { parseWorldPackSource } from './parse-world-pack-source.js';
+import { resolveWorldPack } from './resolve-world-pack.js';
 import { WorldPackError } from './world-pack-error.js';
 import { testManifest, writeTestPack } from './write-test-pack.js';
 

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { suggestClosest } from '../notation/suggest-closest.js';
 import { type LoadWorldPackOptions, loadWorldPack } from './load-world-pack.js';
+import { parseWorldPackSource } from './parse-world-pack-source.js';
 import {
   parseSemanticVersion,
   parseSemverRange,
@@ -10,31 +11,6 @@ import {
 } from './semver-range.js';
 import type { WorldPack } from './world-pack.js';
 import { WorldPackError } from './world-pack-error.js';
-
-/** A `use` source: a folder, or an installed package with a version range. */
-export type WorldPackSource =
-  | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'package'; readonly name: string; readonly range: string };
-
-const packageSourcePattern = /^((?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*)(?:@(.+))?$/;
-
-/**
- * Reads a `use` source: `./x`, `../x`, `/x` (or `file:x`) is a folder; anything else is
- * `NAME[@RANGE]` of an installed npm package (`@studio/ember-world@^1.2`).
- *
- * @returns the source, or `undefined` when it is neither.
- */
-export function parseWorldPackSource(source: string): WorldPackSource | undefined {
-  if (source.startsWith('file:')) return { kind: 'path', path: source.slice(5) };
-  if (source.startsWith('./') || source.startsWith('../') || source === '.' || isAbsolute(source)) {
-    return { kind: 'path', path: source };
-  }
-  const match = packageSourcePattern.exec(source);
-  if (match === null) return undefined;
-  const range = match[2] ?? '*';
-  if (parseSemverRange(range) === undefined) return undefined;
-  return { kind: 'package', name: match[1]!, range };
-}
 
 /** Options of {@link resolveWorldPack}. */
 export interface ResolveWorldPackOptions extends Omit<LoadWorldPackOptions, 'source'> {

@@ -12,6 +12,17 @@ export interface OutputOptions {
   readonly quality?: number;
 }
 
+/**
+ * A world pack a composition uses (a `use` line): prompts name its entities and styles as
+ * `$ALIAS.ID` and `$ALIAS.styles.ID`. Resolved when the composition is planned.
+ */
+export interface WorldPackUse {
+  /** The alias prompts use, e.g. `w`: ASCII letters, digits or `_`. */
+  readonly alias: string;
+  /** An installed package with a semver range (`@studio/ember-world@^1.2`) or a path (`./packs/ember`). */
+  readonly source: string;
+}
+
 /** A stack of layers to paint and blend, plus an optional style pass. */
 export interface Composition {
   /** Canvas width in pixels. */
@@ -28,4 +39,6 @@ export interface Composition {
   readonly seed?: number;
   /** How the result is encoded. @default { format: 'png' } */
   readonly output?: OutputOptions;
+  /** World packs used by the prompts, aliases unique. */
+  readonly packs?: readonly WorldPackUse[];
 }
