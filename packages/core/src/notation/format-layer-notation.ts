@@ -198,7 +198,15 @@ export function formatLayerNotation(composition: Composition): string {
   }
   const aliases = new Set(composition.packs?.map((use) => use.alias));
   const isAlias = aliases.size === 0 ? undefined : (name: string) => aliases.has(name);
-  for (const use of composition.packs ?? []) lines.push(`use ${use.source} as ${use.alias}`);
+  composition.packs?.forEach((use, index) => {
+    if (use.version !== undefined || use.contentHash !== undefined) {
+      throw cannotWrite(
+        ['packs', index],
+        'Expected a pack use without `version` or `contentHash`: layer notation cannot write a replay lock',
+      );
+    }
+    lines.push(`use ${use.source} as ${use.alias}`);
+  });
   lines.push('');
   composition.layers.forEach((layer, index) => {
     lines.push(formatLayer(layer, index, isAlias));

@@ -7,6 +7,10 @@ export {
   loadWorldPack,
 } from './load-world-pack.js';
 export { parseWorldPackSource, type WorldPackSource } from './parse-world-pack-source.js';
+export {
+  type ResolveCompositionPacksOptions,
+  resolveCompositionPacks,
+} from './resolve-composition-packs.js';
 export { type ResolveWorldPackOptions, resolveWorldPack } from './resolve-world-pack.js';
 export {
   compareSemanticVersions,

@@ -1,6 +1,7 @@
 import { computeCacheKey } from '../cache/cache-key.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { defaultChromaKey } from '../notation/index.js';
+import type { WorldPack } from '../packs/world-pack.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import type { Composition } from '../types/composition.js';
 import type { ImageSize } from '../types/encoded-image.js';
@@ -11,11 +12,18 @@ import type { StyleStep } from '../types/style-step.js';
 import { closestName } from '../util/closest-name.js';
 import { formatSize, snapSize } from '../util/snap-size.js';
 import { chromaKeyPromptSuffix } from './chroma-key-prompt.js';
+import { expandWorldPacks, type StepPacks } from './expand-world-packs.js';
+import { packRequestFields } from './pack-request-fields.js';
 
 /** What the planner needs besides the composition. */
 export interface PlanContext {
   /** The configured providers, by alias. */
   readonly providers: Readonly<Record<string, Provider>>;
+  /**
+   * The composition's world packs by alias (from `resolveCompositionPacks`); required when
+   * `composition.packs` is set.
+   */
+  readonly packs?: ReadonlyMap<string, WorldPack>;
 }
 
 /** Id of the pseudo-step the style pass depends on. */
@@ -123,6 +131,7 @@ function layerCandidate(
   alias: string,
   provider: Provider,
   composition: Composition,
+  packs: StepPacks | undefined,
 ): PlannedCandidate {
   const { layer } = fact;
   const capabilities = provider.capabilities;
@@ -153,7 +162,8 @@ function layerCandidate(
       `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out`,
     );
   }
-  const seed = layer.seed ?? composition.seed;
+  const packFields = packRequestFields(packs, provider, who, warnings);
+  const seed = layer.seed ?? composition.seed ?? packFields.binding?.seed;
   if (seed !== undefined && !capabilities.seed) {
     warnings.push(
       `${who} takes no seed; seed ${seed} is not sent, so the image cannot be replayed`,
@@ -170,6 +180,7 @@ function layerCandidate(
       ? {}
       : { strength: layer.strength }),
     ...(layer.options === undefined ? {} : { options: layer.options }),
+    ...packFields,
   };
   return finishCandidate(alias, provider, request, matte, warnings, layer.from === undefined);
 }
@@ -208,6 +219,7 @@ function styleCandidate(
   alias: string,
   provider: Provider,
   composition: Composition,
+  packs: StepPacks | undefined,
 ): PlannedCandidate {
   const who = describeProvider(alias, provider);
   const warnings: string[] = [];
@@ -218,7 +230,8 @@ function styleCandidate(
       `size ${formatSize(canvas)} snapped to ${formatSize(size)}, the nearest size ${who} supports`,
     );
   }
-  const seed = style.seed ?? composition.seed;
+  const packFields = packRequestFields(packs, provider, who, warnings);
+  const seed = style.seed ?? composition.seed ?? packFields.binding?.seed;
   if (seed !== undefined && !provider.capabilities.seed) {
     warnings.push(
       `${who} takes no seed; seed ${seed} is not sent, so the image cannot be replayed`,
@@ -232,6 +245,7 @@ function styleCandidate(
     ...(seed === undefined || !provider.capabilities.seed ? {} : { seed }),
     ...(style.strength === undefined ? {} : { strength: style.strength }),
     ...(style.options === undefined ? {} : { options: style.options }),
+    ...packFields,
   };
   return finishCandidate(alias, provider, request, 'none', warnings, false);
 }
@@ -344,13 +358,25 @@ export function checkProviderAliases(
  * painted over its image; the input is then not composited; a step without a seed uses the
  * composition's seed.
  *
- * @param composition - a validated composition.
- * @param context - the configured providers.
+ * With world packs (`composition.packs`, resolved in `context.packs`), each prompt's pack
+ * references are expanded, the subject entity's defaults apply under the layer's own values,
+ * its binding for the provider's id and its reference images go into the request (and so into
+ * the cache key, with the packs' versions and content hashes), and the plan lists the packs
+ * and every entity and style used.
+ *
+ * @param source - a validated composition.
+ * @param context - the configured providers, and the resolved packs.
  * @returns the plan, steps in execution order (bottom layer first, inputs before their users,
  *   style last).
  * @throws ValidationError listing every unknown alias and every step no provider can paint.
+ * @throws WorldPackError for a pack not resolved or a reference to an id the pack lacks.
  */
-export function planRender(composition: Composition, context: PlanContext): RenderPlan {
+export function planRender(source: Composition, context: PlanContext): RenderPlan {
+  const expansion =
+    source.packs === undefined || source.packs.length === 0
+      ? undefined
+      : expandWorldPacks(source, context.packs ?? new Map());
+  const composition = expansion?.composition ?? source;
   const facts = layerFacts(composition);
   const issues: ValidationIssue[] = [];
   const stepsById = new Map<string, PlannedStep>();
@@ -366,7 +392,8 @@ export function planRender(composition: Composition, context: PlanContext): Rend
       ['layers', index, 'provider'],
       context,
       layer.from === undefined ? undefined : `\`from: "${layer.from}"\``,
-      (alias, provider) => layerCandidate(fact, alias, provider, composition),
+      (alias, provider) =>
+        layerCandidate(fact, alias, provider, composition, expansion?.steps.get(layer.id)),
       issues,
       stepWarnings,
     );
@@ -397,7 +424,8 @@ export function planRender(composition: Composition, context: PlanContext): Rend
       ['style', 'provider'],
       context,
       'the style pass',
-      (alias, provider) => styleCandidate(style, alias, provider, composition),
+      (alias, provider) =>
+        styleCandidate(style, alias, provider, composition, expansion?.steps.get('style')),
       issues,
       stepWarnings,
     );
@@ -438,6 +466,9 @@ export function planRender(composition: Composition, context: PlanContext): Rend
   }
   return {
     composition,
+    ...(expansion === undefined
+      ? {}
+      : { source, packs: expansion.packs, packUsage: expansion.usage }),
     steps: ordered,
     estimatedCostUsd,
     costComplete,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { packAliasPattern } from '../notation/pack-reference.js';
 import { parseWorldPackSource } from '../packs/parse-world-pack-source.js';
+import { parseSemanticVersion } from '../packs/semver-range.js';
 import { blendModes } from '../types/blend-mode.js';
 import type { Composition } from '../types/composition.js';
 import type { Layer } from '../types/layer.js';
@@ -232,8 +233,16 @@ const packUseSchema = z.strictObject(
           'a pack source: `NAME[@RANGE]` of a package or a path starting with `./`, `../` or `/`, without spaces',
         ),
       ),
+    version: z
+      .string(expected('a semantic version'))
+      .refine((value) => parseSemanticVersion(value) !== undefined, expected('a semantic version'))
+      .optional(),
+    contentHash: z
+      .string(expected('a sha256 in lower-case hex'))
+      .regex(/^[0-9a-f]{64}$/, expected('a sha256 in lower-case hex'))
+      .optional(),
   },
-  expected('a pack use `{ alias, source }`'),
+  expected('a pack use `{ alias, source, version?, contentHash? }`'),
 );
 
 /** Schema of a {@link Composition}: validates every field and the `from` graph. */

@@ -21,6 +21,13 @@ export interface WorldPackUse {
   readonly alias: string;
   /** An installed package with a semver range (`@studio/ember-world@^1.2`) or a path (`./packs/ember`). */
   readonly source: string;
+  /**
+   * The exact version a replay needs (manifests record it): a different resolved version is a
+   * `pack_replay_mismatch` error.
+   */
+  readonly version?: string;
+  /** The pack's content hash a replay needs (manifests record it). */
+  readonly contentHash?: string;
 }
 
 /** A stack of layers to paint and blend, plus an optional style pass. */
