@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryCache } from '../cache/memory-cache.js';
 import { WorldPackError } from '../packs/world-pack-error.js';
-import { testManifest, writeTestPack } from '../packs/write-test-pack.js';
+import { testManifest, tinyPng, writeTestPack } from '../packs/write-test-pack.js';
 import { createMockProvider } from '../testing/create-mock-provider.js';
 import { createRecordingCompositor } from '../testing/create-recording-compositor.js';
 import { rejectionOf } from '../testing/thrown-by.js';
@@ -114,6 +114,29 @@ describe('rendering with world packs', () => {
     const images = providers.A.requests[0]!.referenceImages!;
     expect(images).toHaveLength(1);
     expect(images[0]!.mediaType).toBe('image/png');
+  });
+
+  it("sends an OpenAI binding's reference images to a provider of id openai that takes them", async () => {
+    const manifest = testManifest();
+    const knight = (manifest.entities as Record<string, Record<string, unknown>>).knight!;
+    knight.referenceImages = [{ path: 'refs/knight.png' }, { path: 'refs/side.png' }];
+    knight.bindings = { openai: { referenceImages: ['refs/side.png'] } };
+    const directory = await writeTestPack(manifest, {
+      'refs/knight.png': tinyPng(),
+      'refs/side.png': tinyPng(90),
+    });
+    const openai = createMockProvider({
+      id: 'openai',
+      modelId: 'gpt-image-1',
+      capabilities: { maxReferenceImages: 4 },
+    });
+    const loom = createLoom({ providers: { O: openai }, compositor: createRecordingCompositor() });
+    await loom.render(`use ${directory} as w\n| hero: $w.knight @O`);
+    const sent = openai.requests[0]!;
+    expect(sent.referenceImages?.map((image) => Buffer.from(image.bytes))).toEqual([
+      Buffer.from(tinyPng(90)),
+    ]);
+    expect(sent.binding).toMatchObject({ providerId: 'openai', subject: { id: 'knight' } });
   });
 
   it('misses the cache when the pack content changes', async () => {

@@ -28,6 +28,7 @@ import {
   a1111ImageDefaultsSchema,
   hasLayerDiffuseScript,
 } from './a1111-image-defaults.js';
+import { applyA1111Binding } from './apply-a1111-binding.js';
 import { buildA1111Payload } from './build-a1111-payload.js';
 import { describeA1111Error } from './describe-a1111-error.js';
 import { readA1111Result } from './read-a1111-result.js';
@@ -199,7 +200,11 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
         },
         estimateCostUsd: () => 0,
         async generate(request: ImageRequest): Promise<ImageResult> {
-          const payload = buildA1111Payload({ request, checkpoint: model, defaults: options });
+          const payload = applyA1111Binding(
+            buildA1111Payload({ request, checkpoint: model, defaults: options }),
+            request.binding,
+            request.options,
+          );
           const what = `The ${id} ${payload.endpoint} call`;
           if (request.signal.aborted) throw AbortError.fromSignal(request.signal, what);
           const body = serializeJsonBody(payload.body, 'options', 'A1111 request');

@@ -11,6 +11,7 @@ import {
 } from '@layerloom/core';
 import { basicAuthorization, createHttpClient, readServerAddress } from '@layerloom/core/http';
 import { nonEmptyStringSchema } from '../shared/settings-schemas.js';
+import { applyComfyUIBinding } from './apply-comfyui-binding.js';
 import { buildComfyUIPrompt } from './build-comfyui-prompt.js';
 import { cancelComfyUIPrompt } from './cancel-comfyui-prompt.js';
 import { type ComfyUIImageDefaults, comfyUIImageDefaultsSchema } from './comfyui-image-defaults.js';
@@ -147,7 +148,8 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
       const plan = planComfyUIRequest(request, { routes, minSize, maxSize });
       const { route, usesImage, size, seed } = plan;
       const targets = route.mapping.targets;
-      const warnings = [...plan.warnings];
+      const bound = applyComfyUIBinding(request.binding);
+      const warnings = [...plan.warnings, ...bound.warnings];
 
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), timeoutMs);
@@ -187,8 +189,9 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
             image: imageName,
             mask: maskName,
             checkpoint,
+            ...bound.values,
           },
-          overrides: [defaults.inputs, plan.inputs],
+          overrides: [defaults.inputs, bound.inputs, plan.inputs],
           clientId,
         });
         warnings.push(...prompt.warnings);
