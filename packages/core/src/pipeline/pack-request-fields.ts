@@ -67,13 +67,15 @@ export function packRequestFields(
     const most = provider.capabilities.maxReferenceImages ?? 0;
     const label = `${subject.kind} "${subject.id}" of ${subject.pack.name}`;
     if (most <= 0) {
-      warnings.push(
-        `${who} takes no reference images; the ${images.length} of ${label} are not sent`,
-      );
+      const count =
+        images.length === 1
+          ? 'its reference image is'
+          : `its ${images.length} reference images are`;
+      warnings.push(`${who} takes no reference images; ${count} not sent (${label})`);
     } else {
       if (images.length > most) {
         warnings.push(
-          `${who} takes at most ${most} reference images; ${images.length - most} of ${label} are not sent`,
+          `${who} takes at most ${most} reference images; ${images.length - most} more are not sent (${label})`,
         );
       }
       fields.referenceImages = images
