@@ -21,14 +21,16 @@ async function packs() {
   return new Map([['w', await loadWorldPack(await writeTestPack(manifest))]]);
 }
 
-const base = (layer: Record<string, unknown>, style?: Record<string, unknown>): Composition =>
-  ({
+function base(layer: Record<string, unknown>, style?: Record<string, unknown>): Composition {
+  const composition: unknown = {
     width: 1000,
     height: 500,
     packs: [{ alias: 'w', source: './ember' }],
     layers: [{ id: 'hero', provider: 'A', ...layer }],
     ...(style === undefined ? {} : { style: { provider: 'Z', ...style } }),
-  }) as Composition;
+  };
+  return composition as Composition;
+}
 
 describe('expandWorldPacks precedence', () => {
   it("applies the subject's defaults where the layer sets nothing", async () => {
