@@ -3,7 +3,7 @@ import { createImageRequest, createTestCleanup } from '@layerloom/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeComfyUI } from '../../test/fake-comfyui-server.js';
 import { createComfyUI } from './create-comfyui.js';
-import type { sdxlTextToImageWorkflow } from './sdxl-text-to-image-workflow.js';
+import { sdxlTextToImageWorkflow } from './sdxl-text-to-image-workflow.js';
 
 const cleanup = createTestCleanup();
 afterEach(() => cleanup.run());
@@ -41,6 +41,22 @@ describe('ComfyUI world-pack bindings', () => {
       denoise: 0.9,
     });
     expect(result.warnings.join('\n')).toContain('LoraLoader');
+  });
+
+  it("sends the pack's workflow template in place of the adapter's", async () => {
+    const template = JSON.parse(JSON.stringify(sdxlTextToImageWorkflow)) as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown> }
+    >;
+    const save = Object.values(template).find((node) => node.class_type === 'SaveImage')!;
+    save.inputs.filename_prefix = 'ember-wolf';
+    const { graph, result } = await graphFor({ binding: { ...binding, workflow: template } });
+    const sent = Object.values(graph).find((node) => node.class_type === 'SaveImage')!;
+    expect(sent.inputs.filename_prefix).toBe('ember-wolf');
+    expect(graph['4']!.inputs).toMatchObject({ ckpt_name: 'wolfmix_v3.safetensors' });
+    expect(result.warnings.join('\n')).not.toContain("binding's `workflow`");
+    const broken = await graphFor({ binding: { ...binding, workflow: { nodes: [], links: [] } } });
+    expect(broken.result.warnings.join('\n')).toContain('not a ComfyUI workflow in API format');
   });
 
   it("lets the request's own options.inputs win over the binding's overrides", async () => {

@@ -145,10 +145,10 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
     async function generate(request: ImageRequest): Promise<ImageResult> {
       const what = `The ${id} prompt`;
       if (request.signal.aborted) throw AbortError.fromSignal(request.signal, what);
-      const plan = planComfyUIRequest(request, { routes, minSize, maxSize });
+      const bound = applyComfyUIBinding(request.binding, routes);
+      const plan = planComfyUIRequest(request, { routes: bound.routes, minSize, maxSize });
       const { route, usesImage, size, seed } = plan;
       const targets = route.mapping.targets;
-      const bound = applyComfyUIBinding(request.binding);
       const warnings = [...plan.warnings, ...bound.warnings];
 
       const deadline = new AbortController();
