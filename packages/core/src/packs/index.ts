@@ -3,6 +3,7 @@ export {
   checkWorldPackManifest,
   defaultMaxPackImageBytes,
   defaultMaxPackManifestBytes,
+  defaultMaxPackTotalBytes,
   type LoadWorldPackOptions,
   loadWorldPack,
 } from './load-world-pack.js';

@@ -105,6 +105,12 @@ describe('loadWorldPack', () => {
     expect(large.message).toMatch(/at most 10 bytes, got \d+ bytes/);
   });
 
+  it('caps the bytes read for one pack', async () => {
+    const error = await packFailure(loadWorldPack(await writeTestPack(), { maxTotalBytes: 10 }));
+    expect(error.code).toBe('pack_invalid');
+    expect(error.message).toContain('total at most 10 bytes');
+  });
+
   it('requires package.json to agree with the manifest', async () => {
     const directory = await writeTestPack(testManifest(), {
       'refs/knight.png': tinyPng(),

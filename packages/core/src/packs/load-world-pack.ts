@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatIssues } from '../schema/format-issues.js';
 import { parseWithSchema } from '../schema/parse-with-schema.js';
+import { integerRangeSchema } from '../schema/range-schema.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { inspectImage } from '../util/inspect-image.js';
 import { sha256 } from '../util/sha256.js';
@@ -21,23 +22,16 @@ export interface LoadWorldPackOptions {
   readonly maxImageBytes?: number;
   /** Largest manifest or workflow file accepted, in bytes. @default 1 MiB */
   readonly maxManifestBytes?: number;
+  /** Most bytes read for one pack, all files together. @default 128 MiB */
+  readonly maxTotalBytes?: number;
   /** How the pack was asked for, for error messages. @default the folder */
   readonly source?: string;
 }
 
 const optionsSchema = z.strictObject({
-  maxImageBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(256 * 1024 * 1024)
-    .optional(),
-  maxManifestBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(64 * 1024 * 1024)
-    .optional(),
+  maxImageBytes: integerRangeSchema(1, 256 * 1024 * 1024).optional(),
+  maxManifestBytes: integerRangeSchema(1, 64 * 1024 * 1024).optional(),
+  maxTotalBytes: integerRangeSchema(1, 4 * 1024 * 1024 * 1024).optional(),
   source: z.string().optional(),
 });
 
@@ -45,6 +39,8 @@ const optionsSchema = z.strictObject({
 export const defaultMaxPackImageBytes = 8 * 1024 * 1024;
 /** Default largest manifest or workflow: 1 MiB. */
 export const defaultMaxPackManifestBytes = 1024 * 1024;
+/** Default most bytes read for one pack: 128 MiB. */
+export const defaultMaxPackTotalBytes = 128 * 1024 * 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -214,9 +210,24 @@ export async function loadWorldPack(
   const manifest = checkWorldPackManifest(await readManifest(root, pack, maxManifestBytes), pack);
   await checkPackageJson(root, manifest, pack);
   const files = referencedFiles(manifest);
+  const maxTotalBytes = options.maxTotalBytes ?? defaultMaxPackTotalBytes;
+  let total = 0;
+  const count = (bytes: number, path: string) => {
+    total += bytes;
+    if (total > maxTotalBytes) {
+      throw new WorldPackError(
+        'pack_invalid',
+        `Expected the files of the pack to total at most ${maxTotalBytes} bytes, but "${path}" brings them to ${total}`,
+        { pack },
+      );
+    }
+  };
   const images = new Map<string, WorldPackImage>();
   for (const [path, at] of files.images) {
-    if (!images.has(path)) images.set(path, await readImage(root, path, at, maxImageBytes, pack));
+    if (images.has(path)) continue;
+    const image = await readImage(root, path, at, maxImageBytes, pack);
+    count(image.bytes.length, path);
+    images.set(path, image);
   }
   const workflows = new Map<string, Readonly<Record<string, unknown>>>();
   const workflowHashes: [string, string][] = [];
@@ -230,6 +241,7 @@ export async function loadWorldPack(
         { pack, issues: [{ path: at.split('.'), message: 'missing or too large' }] },
       );
     }
+    count(read.bytes.length, path);
     const json = decodeJson(read.bytes, path, pack);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new WorldPackError(
