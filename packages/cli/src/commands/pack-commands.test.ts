@@ -113,5 +113,12 @@ describe('layerloom pack', () => {
     const typo = await cli('render', unknown, '--dry-run');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('did you mean `knight`?');
+    const check = await cli('check', unknown);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('`$w.knigth` names no entity of @studio/ember-world@1.2.0');
+    expect(check.stderr).toContain('[pack_unknown_reference]');
+    const fine = await cli('check', join(directory, 'scenes', 'camp.loom'));
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain('packs @studio/ember-world@1.2.0');
   });
 });
