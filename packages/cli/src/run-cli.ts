@@ -4,6 +4,10 @@ import pc from 'picocolors';
 import { type CliIo, processIo, writeLine } from './cli-io.js';
 import { checkCommand, formatError } from './commands/check-command.js';
 import { initCommand } from './commands/init-command.js';
+import { packInitCommand } from './commands/pack-init-command.js';
+import { packLsCommand } from './commands/pack-ls-command.js';
+import { packShowCommand } from './commands/pack-show-command.js';
+import { packValidateCommand } from './commands/pack-validate-command.js';
 import { providersCommand } from './commands/providers-command.js';
 import { renderCommand } from './commands/render-command.js';
 import { studioCommand } from './commands/studio-command.js';
@@ -169,6 +173,40 @@ export async function runCli(
     .option('--force', 'overwrite existing files', false)
     .action(async (flags) => {
       exitCode = await initCommand({ force: flags.force }, io);
+    });
+
+  const pack = program.command('pack').description('create, check and inspect world packs');
+  pack
+    .command('init')
+    .description('scaffold a valid world pack (world-pack.json, its JSON Schema, package.json)')
+    .argument('[folder]', 'where to write (default: here)')
+    .option('--name <name>', 'npm package name of the pack (default: the folder name)')
+    .option('--force', 'overwrite existing files', false)
+    .action(async (folder: string | undefined, flags) => {
+      exitCode = await packInitCommand(folder, { name: flags.name, force: flags.force }, io);
+    });
+  pack
+    .command('validate')
+    .description('check a world pack; every problem with its JSON path')
+    .argument('[folder]', "the pack's folder (default: here)")
+    .option('--json', 'machine-readable output', false)
+    .action(async (folder: string | undefined, flags) => {
+      exitCode = await packValidateCommand(folder, flags.json, io);
+    });
+  pack
+    .command('ls')
+    .description('list the world packs installed in node_modules')
+    .option('--json', 'machine-readable output', false)
+    .action(async (flags) => {
+      exitCode = await packLsCommand(flags.json, io);
+    });
+  pack
+    .command('show')
+    .description("a pack's credits, entities (with reference image paths) and styles")
+    .argument('<pack>', 'package name with an optional range, or a folder (./packs/x)')
+    .option('--json', 'machine-readable output', false)
+    .action(async (source: string, flags) => {
+      exitCode = await packShowCommand(source, flags.json, io);
     });
 
   try {

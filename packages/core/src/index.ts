@@ -7,6 +7,7 @@ export * from './cache/index.js';
 export * from './errors/index.js';
 export * from './loom/index.js';
 export * from './notation/index.js';
+export * from './packs/index.js';
 export {
   createSchedulerExecutor,
   type StepExecutor,

@@ -1,11 +1,13 @@
-import { extname, relative } from 'node:path';
+import { dirname, extname, relative, resolve } from 'node:path';
 import {
   type Composition,
   isLayerloomError,
   LayerNotationError,
+  resolveCompositionPacks,
   ValidationError,
+  WorldPackError,
 } from '@layerloom/core';
-import { checkProviderAliases } from '@layerloom/core/pipeline';
+import { checkProviderAliases, expandWorldPacks } from '@layerloom/core/pipeline';
 import pc from 'picocolors';
 import { type CliIo, writeLine } from '../cli-io.js';
 import type { LayerloomConfig } from '../config/layerloom-config.js';
@@ -100,8 +102,9 @@ export async function readCheckedComposition(
 }
 
 /**
- * `layerloom check <file>`: validates a `.loom` or `.json` composition without rendering, and
- * its provider aliases against the config's when a config names providers.
+ * `layerloom check <file>`: validates a `.loom` or `.json` composition without rendering, its
+ * provider aliases against the config's when a config names providers, and its world packs
+ * (`use` lines resolved from the file's folder, every `$alias.id` looked up).
  *
  * @returns the process exit code: 0 when valid, 1 otherwise.
  */
@@ -114,6 +117,20 @@ export async function checkCommand(
   const { config } = await loadConfig(io.cwd);
   const composition = await readCheckedComposition(file, options.variables, config, io);
   if (composition === undefined) return 1;
+  let packs = '';
+  if (composition.packs !== undefined && composition.packs.length > 0) {
+    try {
+      const resolved = await resolveCompositionPacks(composition, {
+        baseDirectory: dirname(resolve(io.cwd, file)),
+      });
+      expandWorldPacks(composition, resolved);
+      packs = `, packs ${[...resolved.values()].map((pack) => `${pack.name}@${pack.version}`).join(', ')}`;
+    } catch (error) {
+      if (!(error instanceof WorldPackError)) throw error;
+      writeLine(io.stderr, pc.red(`${shown}: ${error.message} [${error.code}]`));
+      return 1;
+    }
+  }
   const layers = composition.layers.map((layer) => layer.id).join(', ');
   const style =
     composition.style === undefined
@@ -121,7 +138,7 @@ export async function checkCommand(
       : `, style @${[composition.style.provider].flat().join('|')}`;
   writeLine(
     io.stdout,
-    `${pc.green('ok')} ${shown}: ${composition.width}x${composition.height}, ${composition.layers.length} layer(s) (${layers})${style}`,
+    `${pc.green('ok')} ${shown}: ${composition.width}x${composition.height}, ${composition.layers.length} layer(s) (${layers})${style}${packs}`,
   );
   return 0;
 }

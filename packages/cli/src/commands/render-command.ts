@@ -1,4 +1,4 @@
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { createCompositor } from '@layerloom/compositor';
 import {
   type Composition,
@@ -8,6 +8,7 @@ import {
   type RenderPlan,
   type RenderResult,
   ValidationError,
+  WorldPackError,
 } from '@layerloom/core';
 import pc from 'picocolors';
 import { type FileToWrite, writeFilesAtomically } from '../atomic-write.js';
@@ -81,6 +82,17 @@ function planTable(plan: RenderPlan): string {
   );
 }
 
+/** One line per world pack used (credit and license) and per entity or style it lends. */
+function creditLines(plan: Pick<RenderPlan, 'packs' | 'packUsage'>): string[] {
+  const lines = (plan.packs ?? []).map(
+    (pack) => `credit: ${pack.attribution} (${pack.name}@${pack.version}, ${pack.license})`,
+  );
+  for (const use of plan.packUsage ?? []) {
+    lines.push(`  ${use.kind} ${use.id} in ${use.steps.join(', ')}`);
+  }
+  return lines;
+}
+
 function summaryTable(result: RenderResult): string {
   const steps = [...result.layers, ...(result.style === undefined ? [] : [result.style])];
   return formatTable(
@@ -149,6 +161,8 @@ export async function renderCommand(
   }
   const aliases = aliasesOf(composition);
   const { providers, previewOnly } = buildProviders(config, aliases, io.env);
+  // `use` lines resolve from the composition file's folder.
+  const packDirectory = dirname(resolve(io.cwd, file));
   const human = !options.json;
   if (previewOnly && human) {
     writeLine(
@@ -174,10 +188,11 @@ export async function renderCommand(
   });
   let plan: RenderPlan;
   try {
-    plan = await loom.plan(composition);
+    plan = await loom.plan(composition, { packDirectory });
   } catch (error) {
-    // A step no configured provider can paint: a problem of the file, shown with its name.
-    if (!(error instanceof ValidationError)) throw error;
+    // A step no configured provider can paint, or a world pack that cannot be used: a problem
+    // of the file, shown with its name.
+    if (!(error instanceof ValidationError) && !(error instanceof WorldPackError)) throw error;
     writeLine(io.stderr, pc.red(formatError(error, relative(io.cwd, file) || file)));
     return 1;
   }
@@ -188,6 +203,7 @@ export async function renderCommand(
     } else {
       writeLine(io.stdout, planTable(plan));
       for (const warning of plan.warnings) writeLine(io.stdout, pc.yellow(`warning: ${warning}`));
+      for (const line of creditLines(plan)) writeLine(io.stdout, line);
       writeLine(
         io.stdout,
         `Estimated cost: ${formatDollars(plan.estimatedCostUsd)}${plan.costComplete ? '' : ' (some providers declare no prices)'}. Nothing was called.`,
@@ -211,6 +227,7 @@ export async function renderCommand(
   let result: RenderResult;
   try {
     result = await loom.render(composition, {
+      packDirectory,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(progress === undefined ? {} : { onEvent: progress.onEvent }),
     });
@@ -274,6 +291,7 @@ export async function renderCommand(
   } else {
     writeLine(io.stdout, '');
     writeLine(io.stdout, summaryTable(result));
+    for (const line of creditLines(result)) writeLine(io.stdout, line);
     for (const path of written)
       writeLine(io.stdout, `${pc.green('wrote')} ${relative(io.cwd, path) || path}`);
   }

@@ -57,7 +57,8 @@ export function assertCacheKey(key: unknown): asserts key is string {
 /**
  * The cache key of a provider call: the sha256 of a canonical JSON text of the provider id,
  * model id, fingerprint and every request field — prompt, size, negative prompt, seed,
- * transparency, strength, options — with input images, masks and reference images replaced by the sha256 of
+ * transparency, strength, options, the world-pack binding (with the packs' versions and
+ * content hashes) — with input images, masks and reference images replaced by the sha256 of
  * their bytes and their media type. Key order and `undefined` fields do not matter.
  *
  * @param input - provider, model and request.
@@ -86,6 +87,7 @@ export function computeCacheKey(input: CacheKeyInput): string | undefined {
       image: image(request.image),
       mask: image(request.mask),
       referenceImages: request.referenceImages?.map(image),
+      binding: request.binding,
     },
   });
   return text === undefined ? undefined : sha256(text);

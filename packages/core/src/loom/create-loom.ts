@@ -1,5 +1,6 @@
 import { AbortError } from '../errors/abort-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { resolveCompositionPacks } from '../packs/resolve-composition-packs.js';
 import { planRender } from '../pipeline/plan-render.js';
 import { resolveRenderRun } from '../pipeline/render-run.js';
 import { resolveRenderInput } from '../pipeline/resolve-render-input.js';
@@ -87,9 +88,22 @@ export function createLoom(options: LoomOptions): Loom {
     clock,
   };
 
-  const prepare = (input: RenderInput, variables: PlanOptions['variables']) => {
+  const prepare = async (input: RenderInput, planOptions: PlanOptions) => {
     const startedAt = clock.now();
-    const plan = planRender(resolveRenderInput(input, variables), { providers });
+    const composition = resolveRenderInput(input, planOptions.variables);
+    const packs =
+      composition.packs === undefined || composition.packs.length === 0
+        ? undefined
+        : await resolveCompositionPacks(
+            composition,
+            planOptions.packDirectory === undefined
+              ? {}
+              : { baseDirectory: planOptions.packDirectory },
+          );
+    const plan = planRender(
+      composition,
+      packs === undefined ? { providers } : { providers, packs },
+    );
     return { plan, startedAt, planMs: clock.now() - startedAt };
   };
 
@@ -100,7 +114,7 @@ export function createLoom(options: LoomOptions): Loom {
     parseWithSchema(renderOptionsSchema, renderOptions, 'render options');
     const signal = renderOptions.signal;
     if (signal?.aborted) throw AbortError.fromSignal(signal, 'The render');
-    const { plan, startedAt, planMs } = prepare(input, renderOptions.variables);
+    const { plan, startedAt, planMs } = await prepare(input, renderOptions);
     return executeRender(
       context,
       resolveRenderRun({ plan, startedAt, planMs, signal }, renderOptions, options),
@@ -111,7 +125,7 @@ export function createLoom(options: LoomOptions): Loom {
     scheduler,
     async plan(input, planOptions = {}) {
       parseWithSchema(planOptionsSchema, planOptions, 'plan options');
-      return prepare(input, planOptions.variables).plan;
+      return (await prepare(input, planOptions)).plan;
     },
     render,
     ...deriveRenderMethods(render),

@@ -73,6 +73,11 @@ export interface LoomOptions {
 export interface PlanOptions {
   /** Values of `$NAME` in notation text (ignored for composition objects). */
   readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * Folder that `use` paths start from and where the `node_modules` search for pack packages
+   * starts (usually the `.loom` file's folder). @default process.cwd()
+   */
+  readonly packDirectory?: string;
 }
 
 /** Options of `loom.render` and `loom.stream`. */
@@ -232,13 +237,19 @@ const variablesSchema = z
   .optional();
 
 /** Schema of {@link PlanOptions}. */
+const packDirectorySchema = z
+  .string(expected('a folder path'))
+  .min(1, expected('a folder path'))
+  .optional();
+
 export const planOptionsSchema = z.strictObject(
-  { variables: variablesSchema },
+  { variables: variablesSchema, packDirectory: packDirectorySchema },
   expected('plan options'),
 );
 
 const renderShape = {
   variables: variablesSchema,
+  packDirectory: packDirectorySchema,
   signal: z
     .custom<AbortSignal>((value) => value instanceof AbortSignal, expected('an AbortSignal'))
     .optional(),

@@ -136,6 +136,7 @@ export function buildComposition(
   if (draft.style !== undefined) composition.style = draft.style.step;
   if (draft.seed !== undefined) composition.seed = draft.seed.value;
   if (draft.output !== undefined) composition.output = draft.output.value;
+  if (draft.packs.length > 0) composition.packs = draft.packs;
   const result = compositionSchema.safeParse(composition);
   if (result.success) return composition;
   const issues = formatIssues(result.error.issues, composition, 'composition');

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js';
 import { isWhiteSpace } from './notation-characters.js';
+import { findPackReferences } from './pack-reference.js';
 
 type Path = readonly (string | number)[];
 
@@ -22,21 +23,40 @@ function lineBreakError(path: Path): ValidationError {
   );
 }
 
-/**
- * Writes a prompt so that the parser reads it back unchanged: `\`, `#`, `@`, `{`, `}` are
- * escaped with `\`, `$` is doubled, and white space at either end is escaped so it is not
- * trimmed.
- *
- * @param prompt - the prompt.
- * @param path - the field, for errors.
- * @throws ValidationError when the prompt contains a line break.
- */
-export function escapePrompt(prompt: string, path: Path): string {
-  let escaped = prompt.replace(promptSpecial, (character) => {
+function escapePromptRun(run: string, path: Path): string {
+  return run.replace(promptSpecial, (character) => {
     const replacement = promptEscapes[character];
     if (replacement === undefined) throw lineBreakError(path);
     return replacement;
   });
+}
+
+/**
+ * Writes a prompt so that the parser reads it back unchanged: `\`, `#`, `@`, `{`, `}` are
+ * escaped with `\`, `$` is doubled, and white space at either end is escaped so it is not
+ * trimmed. Pack references (`$w.knight`, `${w.styles.ink}`, with an alias of `isAlias`) are
+ * written as they are.
+ *
+ * @param prompt - the prompt.
+ * @param path - the field, for errors.
+ * @param isAlias - whether a name is a pack alias of the composition.
+ * @throws ValidationError when the prompt contains a line break.
+ */
+export function escapePrompt(
+  prompt: string,
+  path: Path,
+  isAlias?: (name: string) => boolean,
+): string {
+  let escaped = '';
+  let from = 0;
+  if (isAlias !== undefined) {
+    for (const reference of findPackReferences(prompt, isAlias)) {
+      escaped += escapePromptRun(prompt.slice(from, reference.start), path);
+      escaped += prompt.slice(reference.start, reference.end);
+      from = reference.end;
+    }
+  }
+  escaped += escapePromptRun(prompt.slice(from), path);
   if (prompt.length > 0 && isWhiteSpace(prompt.charCodeAt(0))) escaped = `\\${escaped}`;
   if (prompt.length > 1 && isWhiteSpace(prompt.charCodeAt(prompt.length - 1))) {
     escaped = `${escaped.slice(0, -1)}\\${escaped.slice(-1)}`;

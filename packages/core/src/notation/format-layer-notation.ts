@@ -12,6 +12,7 @@ import {
   formatShadowNotation,
 } from './harmony-notation.js';
 import { isName } from './notation-characters.js';
+import { findPackReferences } from './pack-reference.js';
 
 type Path = readonly (string | number)[];
 
@@ -93,7 +94,27 @@ function formatHarmony(layer: Layer, path: Path, attributes: string[]): void {
   }
 }
 
-function formatLayer(layer: Layer, index: number): string {
+/** Refuses a negative prompt holding a pack reference: the parser would refuse it. */
+function checkNoReference(
+  text: string,
+  path: Path,
+  isAlias: ((name: string) => boolean) | undefined,
+) {
+  if (isAlias === undefined) return;
+  const [reference] = findPackReferences(text, isAlias);
+  if (reference !== undefined) {
+    throw cannotWrite(
+      path,
+      `Expected no pack reference outside prompts, got \`${text.slice(reference.start, reference.end)}\``,
+    );
+  }
+}
+
+function formatLayer(
+  layer: Layer,
+  index: number,
+  isAlias: ((name: string) => boolean) | undefined,
+): string {
   const path = ['layers', index];
   if (layer.mask !== undefined) {
     throw cannotWrite([...path, 'mask'], 'Expected no `mask`: layer notation cannot write masks');
@@ -112,6 +133,7 @@ function formatLayer(layer: Layer, index: number): string {
   if (layer.opacity !== undefined) attributes.push(`opacity: ${formatNumber(layer.opacity)}`);
   if (layer.seed !== undefined) attributes.push(`seed: ${layer.seed}`);
   if (layer.negativePrompt !== undefined) {
+    checkNoReference(layer.negativePrompt, [...path, 'negativePrompt'], isAlias);
     const negative = quoteString(layer.negativePrompt, true, [...path, 'negativePrompt']);
     attributes.push(`negative: ${negative}`);
   }
@@ -123,22 +145,23 @@ function formatLayer(layer: Layer, index: number): string {
   if (layer.strength !== undefined) attributes.push(`strength: ${formatNumber(layer.strength)}`);
   formatHarmony(layer, path, attributes);
   formatOptions(layer.options, [...path, 'options'], attributes);
-  const prompt = escapePrompt(layer.prompt, [...path, 'prompt']);
+  const prompt = escapePrompt(layer.prompt, [...path, 'prompt'], isAlias);
   const provider = formatProvider(layer.provider, [...path, 'provider']);
   const block = attributes.length === 0 ? '' : ` {${attributes.join(', ')}}`;
   return `| ${layer.id}: ${prompt} @${provider}${block}`;
 }
 
-function formatStyle(style: StyleStep): string {
+function formatStyle(style: StyleStep, isAlias: ((name: string) => boolean) | undefined): string {
   const attributes: string[] = [];
   if (style.strength !== undefined) attributes.push(`strength: ${formatNumber(style.strength)}`);
   if (style.seed !== undefined) attributes.push(`seed: ${style.seed}`);
   if (style.negativePrompt !== undefined) {
+    checkNoReference(style.negativePrompt, ['style', 'negativePrompt'], isAlias);
     const negative = quoteString(style.negativePrompt, true, ['style', 'negativePrompt']);
     attributes.push(`negative: ${negative}`);
   }
   formatOptions(style.options, ['style', 'options'], attributes);
-  const prompt = escapePrompt(style.prompt, ['style', 'prompt']);
+  const prompt = escapePrompt(style.prompt, ['style', 'prompt'], isAlias);
   const provider = formatProvider(style.provider, ['style', 'provider']);
   const block = attributes.length === 0 ? '' : ` {${attributes.join(', ')}}`;
   return `— style: ${prompt} @${provider}${block}`;
@@ -160,7 +183,7 @@ function formatBackground(background: string): string {
 
 /**
  * Writes a composition as canonical layer notation: the directives (`size` always, then
- * `background`, `seed` and `format` when set), a blank line, one `| NAME: PROMPT @ALIAS {…}`
+ * `background`, `seed` and `format` when set, then one `use` line per pack), a blank line, one `| NAME: PROMPT @ALIAS {…}`
  * line per layer (top first, every attribute in a fixed order, pixels rather than `%`) and the
  * style line. Prompts are escaped so that `parseLayerNotation` reads back an equal composition
  * (empty `placement` and `options` objects are left out).
@@ -208,10 +231,21 @@ export function formatLayerNotation(composition: Composition): string {
         : `format ${output.format} {${attributes.join(', ')}}`,
     );
   }
+  const aliases = new Set(composition.packs?.map((use) => use.alias));
+  const isAlias = aliases.size === 0 ? undefined : (name: string) => aliases.has(name);
+  composition.packs?.forEach((use, index) => {
+    if (use.version !== undefined || use.contentHash !== undefined) {
+      throw cannotWrite(
+        ['packs', index],
+        'Expected a pack use without `version` or `contentHash`: layer notation cannot write a replay lock',
+      );
+    }
+    lines.push(`use ${use.source} as ${use.alias}`);
+  });
   lines.push('');
   composition.layers.forEach((layer, index) => {
-    lines.push(formatLayer(layer, index));
+    lines.push(formatLayer(layer, index, isAlias));
   });
-  if (composition.style !== undefined) lines.push(formatStyle(composition.style));
+  if (composition.style !== undefined) lines.push(formatStyle(composition.style, isAlias));
   return `${lines.join('\n')}\n`;
 }

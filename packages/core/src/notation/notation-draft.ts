@@ -1,4 +1,4 @@
-import type { OutputOptions } from '../types/composition.js';
+import type { OutputOptions, WorldPackUse } from '../types/composition.js';
 import type { ImageSize } from '../types/encoded-image.js';
 import type { Layer } from '../types/layer.js';
 import type { StyleStep } from '../types/style-step.js';
@@ -60,6 +60,8 @@ export interface NotationDraft {
   readonly scope: VariableScope;
   readonly layers: LayerDraft[];
   readonly layersById: Map<string, LayerDraft>;
+  /** The `use` lines, in order. */
+  readonly packs: WorldPackUse[];
   style?: StyleDraft;
   size?: DirectiveDraft<ImageSize>;
   background?: DirectiveDraft<string>;

@@ -80,7 +80,7 @@ const piece = fc.constantFrom(
   '$$',
   '$v',
   `\${v}`,
-  '${',
+  `\${`,
   '…',
   '...',
   '。。。',
@@ -108,6 +108,17 @@ const piece = fc.constantFrom(
   'background #fff',
   'format webp',
   'seed 1',
+  'use ./pack as w',
+  'use @studio/ember-world@^1.2 as w',
+  'use ./other as moss',
+  '$w.knight',
+  '$w.knight-',
+  '$w.styles.ink',
+  `\${w.wolf}`,
+  `\${w.styles.}`,
+  '$$w.knight',
+  '$moss.',
+  '.x',
 );
 
 const structuredLine = fc.oneof(
@@ -260,10 +271,73 @@ const composition: fc.Arbitrary<Composition> = fc
     return step === undefined ? result : { ...result, style: step as StyleStep };
   });
 
+/** Prompt text mixing pack references with `$`, escapes and id characters next to them. */
+const promptWithReferences = fc
+  .array(
+    fc.oneof(
+      lineText(0),
+      fc.constantFrom(
+        '$w.knight',
+        `\${w.knight}`,
+        '$w.styles.ink',
+        `\${w.styles.ink}`,
+        '$moss.fern-1',
+        '$$',
+        '$',
+        `\${w}`,
+        '-',
+        '.',
+        'x',
+        '\\',
+        '#',
+        '{',
+        '}',
+        '@A',
+        ' ',
+      ),
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((parts) => parts.join(''))
+  .filter((prompt) => prompt.length > 0);
+
+const compositionWithPacks: fc.Arbitrary<Composition> = fc
+  .record({
+    base: composition,
+    prompts: fc.array(promptWithReferences, { minLength: 7, maxLength: 7 }),
+    packs: fc.subarray(
+      [
+        { alias: 'w', source: '@studio/ember-world@^1.2' },
+        { alias: 'moss', source: './packs/moss' },
+      ],
+      { minLength: 1 },
+    ),
+  })
+  .map(({ base, prompts, packs }) => {
+    const layers = base.layers.map((layer, index) => {
+      const { negativePrompt: _dropped, ...rest } = layer;
+      return { ...rest, prompt: prompts[index]! };
+    });
+    const result: Composition = { ...base, packs, layers };
+    if (base.style === undefined) return result;
+    const { negativePrompt: _dropped, ...style } = base.style;
+    return { ...result, style: { ...style, prompt: prompts[6]! } };
+  });
+
 describe('formatLayerNotation properties', () => {
   it('round-trips every composition the notation can express', () => {
     fc.assert(
       fc.property(composition, (value) => {
+        expect(validateComposition(value)).toEqual(value);
+        expect(parseLayerNotation(formatLayerNotation(value))).toEqual(value);
+      }),
+      { numRuns: runs(300) },
+    );
+  });
+
+  it('round-trips compositions with packs, references in prompts and literal dollars', () => {
+    fc.assert(
+      fc.property(compositionWithPacks, (value) => {
         expect(validateComposition(value)).toEqual(value);
         expect(parseLayerNotation(formatLayerNotation(value))).toEqual(value);
       }),

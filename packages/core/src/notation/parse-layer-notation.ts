@@ -134,6 +134,7 @@ function readDocument(source: string, settings: Settings): Composition {
     scope: new VariableScope(settings.variables),
     layers: [],
     layersById: new Map(),
+    packs: [],
   };
   const breaks = new LineBreakFinder(source);
   let start = bodyStart;
@@ -154,7 +155,8 @@ function readDocument(source: string, settings: Settings): Composition {
 /**
  * Parses layer notation (a `.loom` text) into a {@link Composition}: one line per layer, top
  * layer first, each prompt bound to a provider alias with `@ALIAS`, an optional style line and
- * the directives `size`, `background`, `seed`, `format` and `define`. The result is validated
+ * the directives `size`, `background`, `seed`, `format`, `use` (a world pack, whose entities and
+ * styles prompts name as `$ALIAS.ID` / `$ALIAS.styles.ID`) and `define`. The result is validated
  * with `compositionSchema`. See `docs/layer-notation.md`.
  *
  * @param text - the notation.

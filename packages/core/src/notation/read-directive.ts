@@ -1,3 +1,4 @@
+import { parseWorldPackSource } from '../packs/parse-world-pack-source.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import type { OutputFormat, OutputOptions } from '../types/composition.js';
 import { parseCssColor } from '../util/css-color.js';
@@ -15,10 +16,11 @@ import {
 } from './notation-characters.js';
 import type { DirectiveDraft, NotationDraft } from './notation-draft.js';
 import type { NotationLine } from './notation-line.js';
+import { packAliasPattern } from './pack-reference.js';
 import { type AttributeEntry, readAttributeBlock } from './read-attribute-block.js';
 
 /** The directive words, in the order the formatter writes them. */
-export const directiveNames = ['size', 'background', 'seed', 'format', 'define'] as const;
+export const directiveNames = ['size', 'background', 'seed', 'format', 'use', 'define'] as const;
 
 /** A directive word. */
 export type DirectiveName = (typeof directiveNames)[number];
@@ -82,7 +84,8 @@ function ensureOnce(
 }
 
 /**
- * Reads a directive line (`size`, `background`, `seed`, `format` or `define`) into the draft.
+ * Reads a directive line (`size`, `background`, `seed`, `format`, `use` or `define`) into the
+ * draft.
  * A colon after the directive word is allowed.
  *
  * @param draft - the document read so far.
@@ -169,10 +172,55 @@ export function readDirective(
       draft.output = { line, offset, value: output, entries };
       return;
     }
+    case 'use':
+      readUse(draft, line, offset, raw);
+      return;
     case 'define':
       readDefine(draft, line, offset, end);
       return;
   }
+}
+
+/** Reads `SOURCE as ALIAS` of a `use` line. */
+function readUse(draft: NotationDraft, line: NotationLine, start: number, raw: string): void {
+  const match = /^(\S+)\s+as\s+(\S+)$/.exec(raw);
+  if (match === null) {
+    throw line.error(
+      `Expected \`use SOURCE as ALIAS\`, as in \`use @studio/ember-world@^1.2 as w\` or \`use ./packs/ember as w\`, got ${showReceived(raw)}`,
+      start,
+    );
+  }
+  const source = match[1]!;
+  const alias = match[2]!;
+  const aliasOffset = start + raw.lastIndexOf(alias);
+  if (parseWorldPackSource(source) === undefined) {
+    throw line.error(
+      `Expected the pack source to be \`NAME[@RANGE]\` of an installed package or a path starting with \`./\`, \`../\` or \`/\`, got ${showReceived(source)}`,
+      start,
+    );
+  }
+  if (!packAliasPattern.test(alias)) {
+    throw line.error(
+      `Expected the pack alias to be ASCII letters, digits or \`_\` (not starting with a digit), got ${showReceived(alias)}`,
+      aliasOffset,
+    );
+  }
+  const earlier = draft.scope.packLine(alias);
+  if (earlier !== undefined) {
+    throw line.error(
+      `Expected each pack alias once, but \`${alias}\` is already used on line ${earlier}`,
+      aliasOffset,
+    );
+  }
+  const variable = draft.scope.get(alias);
+  if (variable?.line !== undefined) {
+    throw line.error(
+      `Expected the pack alias not to be a variable name, but \`${alias}\` is defined on line ${variable.line}`,
+      aliasOffset,
+    );
+  }
+  draft.scope.usePack(alias, line.number);
+  draft.packs.push({ alias, source });
 }
 
 /** Reads `NAME: TEXT` of a `define` line; TEXT may use variables defined before it. */
@@ -197,11 +245,18 @@ function readDefine(draft: NotationDraft, line: NotationLine, start: number, end
       start,
     );
   }
+  const packLine = draft.scope.packLine(name);
+  if (packLine !== undefined) {
+    throw line.error(
+      `Expected the variable name not to be a pack alias, but \`${name}\` is the alias of the \`use\` on line ${packLine}`,
+      start,
+    );
+  }
   const valueStart = skipWhiteSpace(text, colon + 1, end);
   const valueStop = trimEndOffset(text, valueStart, end);
   draft.scope.define(
     name,
-    decodeNotationText(line, valueStart, valueStop, draft.scope),
+    decodeNotationText(line, valueStart, valueStop, draft.scope, 'braced'),
     line.number,
   );
 }

@@ -1,11 +1,10 @@
 import { maxLayers, reservedStepIds } from '../schema/composition-schema.js';
 import type { Layer } from '../types/layer.js';
 import { readLayerAttributes } from './apply-attributes.js';
-import { decodeNotationText } from './decode-notation-text.js';
 import { characterCodes, isColon, nameEndAfter, skipWhiteSpace } from './notation-characters.js';
 import type { Mutable, NotationDraft } from './notation-draft.js';
 import type { NotationLine } from './notation-line.js';
-import { readLineBody } from './read-line-body.js';
+import { decodeBodyPrompt, readLineBody } from './read-line-body.js';
 
 /**
  * Whether the body from `start` is only an ellipsis placeholder (`…`, `……`, `...`, `。。。`),
@@ -84,7 +83,7 @@ export function readLayerLine(draft: NotationDraft, line: NotationLine, marker: 
     );
   }
   const body = readLineBody(line, bodyStart, 'layer');
-  const prompt = decodeNotationText(line, body.promptStart, body.promptEnd, draft.scope);
+  const prompt = decodeBodyPrompt(line, body, draft.scope);
   if (prompt.length === 0) {
     throw line.error(`Expected the prompt of \`${id}\` not to be empty`, body.promptStart);
   }

@@ -1,3 +1,4 @@
+import { decodeNotationText } from './decode-notation-text.js';
 import {
   characterCodes,
   isComma,
@@ -11,6 +12,7 @@ import {
 } from './notation-characters.js';
 import type { NotationLine } from './notation-line.js';
 import { type AttributeBlock, readAttributeBlock } from './read-attribute-block.js';
+import type { VariableScope } from './variable-scope.js';
 
 /** The parts of a layer or style line body, as offsets into the line. */
 export interface LineBody {
@@ -117,4 +119,15 @@ export function readLineBody(line: NotationLine, start: number, subject: string)
     throw line.error(`Expected a prompt before \`@${alias}\``, at);
   }
   return { promptStart, promptEnd, atOffset: at, alias, block };
+}
+
+/**
+ * The prompt of a line body, decoded: escapes, variables, and pack references kept as written.
+ *
+ * @param line - the line.
+ * @param body - from {@link readLineBody}.
+ * @param scope - the variables and pack aliases in scope.
+ */
+export function decodeBodyPrompt(line: NotationLine, body: LineBody, scope: VariableScope): string {
+  return decodeNotationText(line, body.promptStart, body.promptEnd, scope, 'verbatim');
 }

@@ -1,10 +1,9 @@
 import type { StyleStep } from '../types/style-step.js';
 import { readStyleAttributes } from './apply-attributes.js';
-import { decodeNotationText } from './decode-notation-text.js';
 import { isColon, isStyleDash, skipWhiteSpace } from './notation-characters.js';
 import type { Mutable, NotationDraft } from './notation-draft.js';
 import type { NotationLine } from './notation-line.js';
-import { readLineBody } from './read-line-body.js';
+import { decodeBodyPrompt, readLineBody } from './read-line-body.js';
 
 /**
  * Reads the style line, `— style: PROMPT @ALIAS {ATTRIBUTES}`, into the draft. The label
@@ -38,7 +37,7 @@ export function readStyleLine(draft: NotationDraft, line: NotationLine, marker: 
     if (colon < lineEnd && isColon(text.charCodeAt(colon))) bodyStart = colon + 1;
   }
   const body = readLineBody(line, bodyStart, 'style line');
-  const prompt = decodeNotationText(line, body.promptStart, body.promptEnd, draft.scope);
+  const prompt = decodeBodyPrompt(line, body, draft.scope);
   if (prompt.length === 0) {
     throw line.error('Expected the style prompt not to be empty', body.promptStart);
   }

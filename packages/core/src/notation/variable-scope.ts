@@ -11,6 +11,7 @@ export interface VariableDefinition {
 /** The variables known at a point of the document, and the expansion budget left. */
 export class VariableScope {
   readonly #variables = new Map<string, VariableDefinition>();
+  readonly #packAliases = new Map<string, number>();
   #expanded = 0;
 
   /**
@@ -29,6 +30,24 @@ export class VariableScope {
   define(name: string, value: string, line: number): void {
     this.#variables.set(name, { value, line });
   }
+
+  /** Declares a pack alias of a `use` line. */
+  usePack(alias: string, line: number): void {
+    this.#packAliases.set(alias, line);
+  }
+
+  /** Line of the `use` declaring `alias`, if any. */
+  packLine(alias: string): number | undefined {
+    return this.#packAliases.get(alias);
+  }
+
+  /** Whether any `use` line has been read: only then can `$` start a pack reference. */
+  get hasPacks(): boolean {
+    return this.#packAliases.size > 0;
+  }
+
+  /** Whether `name` is a pack alias (bound, for passing as a callback). */
+  readonly isPackAlias = (name: string): boolean => this.#packAliases.has(name);
 
   /** Names known so far, for suggestions. */
   names(): string[] {

@@ -94,5 +94,7 @@ export function assembleResult(input: ResultInput): RenderResult {
     }),
     timings: { ...input.timings, totalMs: input.finishedAt - input.startedAt },
     costUsd,
+    ...(plan.packs === undefined ? {} : { packs: plan.packs }),
+    ...(plan.packUsage === undefined ? {} : { packUsage: plan.packUsage }),
   };
 }

@@ -72,7 +72,8 @@ function sortedKeys<T>(value: T): T {
 
 /**
  * Builds the manifest of a render: the canonical composition with the seeds really used filled
- * in and image masks named by their hash, each alias resolved to provider and model ids, every
+ * in and image masks named by their hash, world packs locked to the version and content hash
+ * used (so a replay refuses other pack data) and listed with every entity and style used, each alias resolved to provider and model ids, every
  * painted step with its cache key, input/output hashes and cost, and the render's cost. Never
  * image bytes, never secrets
  * (providers contribute only their ids and fingerprint).
@@ -88,10 +89,21 @@ export function buildManifest(input: ManifestInput): RenderManifest {
     if (step.kind === 'style') styleSeed = step.record.seed;
     else seeds.set(step.record.id, step.record.seed);
   }
-  const source = plan.composition;
+  const source = plan.source ?? plan.composition;
   const style = source.style;
+  const locked = plan.packs;
   const composition: ManifestComposition = sortedKeys({
     ...source,
+    ...(locked === undefined
+      ? {}
+      : {
+          packs: locked.map((pack) => ({
+            alias: pack.alias,
+            source: pack.source,
+            version: pack.version,
+            contentHash: pack.contentHash,
+          })),
+        }),
     layers: source.layers.map((layer) => manifestLayer(layer, seeds.get(layer.id) ?? layer.seed)),
     ...(style === undefined
       ? {}
@@ -137,5 +149,7 @@ export function buildManifest(input: ManifestInput): RenderManifest {
     outputSha256: input.outputSha256,
     costUsd: input.steps.reduce((sum, { record }) => sum + (record.costUsd ?? 0), 0),
     createdAt: input.createdAt,
+    ...(plan.packs === undefined ? {} : { packs: sortedKeys(plan.packs) }),
+    ...(plan.packUsage === undefined ? {} : { packUsage: sortedKeys(plan.packUsage) }),
   };
 }

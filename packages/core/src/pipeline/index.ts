@@ -31,6 +31,12 @@ export {
   compositeLayers,
 } from './composite-layers.js';
 export {
+  type ExpandedComposition,
+  expandWorldPacks,
+  type StepPacks,
+  type StepSubject,
+} from './expand-world-packs.js';
+export {
   type CandidateInput,
   type CandidateOutcome,
   type CandidateTask,

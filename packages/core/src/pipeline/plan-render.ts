@@ -1,6 +1,7 @@
 import { computeCacheKey } from '../cache/cache-key.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { defaultChromaKey } from '../notation/index.js';
+import type { WorldPack } from '../packs/world-pack.js';
 import { maxImageSide } from '../schema/composition-schema.js';
 import type { Composition } from '../types/composition.js';
 import type { ImageSize } from '../types/encoded-image.js';
@@ -11,12 +12,19 @@ import type { StyleStep } from '../types/style-step.js';
 import { closestName } from '../util/closest-name.js';
 import { formatSize, snapSize } from '../util/snap-size.js';
 import { chromaKeyPromptSuffix } from './chroma-key-prompt.js';
-import { expandAutoMattes } from './expand-auto-mattes.js';
+import { expandAutoMattes, paintedSuffix } from './expand-auto-mattes.js';
+import { expandWorldPacks, type StepPacks } from './expand-world-packs.js';
+import { packRequestFields } from './pack-request-fields.js';
 
 /** What the planner needs besides the composition. */
 export interface PlanContext {
   /** The configured providers, by alias. */
   readonly providers: Readonly<Record<string, Provider>>;
+  /**
+   * The composition's world packs by alias (from `resolveCompositionPacks`); required when
+   * `composition.packs` is set.
+   */
+  readonly packs?: ReadonlyMap<string, WorldPack>;
 }
 
 /** Id of the pseudo-step the style pass depends on. */
@@ -124,6 +132,7 @@ function layerCandidate(
   alias: string,
   provider: Provider,
   composition: Composition,
+  packs: StepPacks | undefined,
 ): PlannedCandidate {
   const { layer } = fact;
   const capabilities = provider.capabilities;
@@ -157,7 +166,8 @@ function layerCandidate(
       `${who} cannot paint transparency; the layer is painted on ${defaultChromaKey} and keyed out${refined ? ' with refined edges' : ''}`,
     );
   }
-  const seed = layer.seed ?? composition.seed;
+  const packFields = packRequestFields(packs, provider, who, warnings);
+  const seed = layer.seed ?? composition.seed ?? packFields.binding?.seed;
   if (seed !== undefined && !capabilities.seed) {
     warnings.push(
       `${who} takes no seed; seed ${seed} is not sent, so the image cannot be replayed`,
@@ -174,6 +184,7 @@ function layerCandidate(
       ? {}
       : { strength: layer.strength }),
     ...(layer.options === undefined ? {} : { options: layer.options }),
+    ...packFields,
   };
   return finishCandidate(alias, provider, request, matte, warnings, layer.from === undefined);
 }
@@ -212,6 +223,7 @@ function styleCandidate(
   alias: string,
   provider: Provider,
   composition: Composition,
+  packs: StepPacks | undefined,
 ): PlannedCandidate {
   const who = describeProvider(alias, provider);
   const warnings: string[] = [];
@@ -222,7 +234,8 @@ function styleCandidate(
       `size ${formatSize(canvas)} snapped to ${formatSize(size)}, the nearest size ${who} supports`,
     );
   }
-  const seed = style.seed ?? composition.seed;
+  const packFields = packRequestFields(packs, provider, who, warnings);
+  const seed = style.seed ?? composition.seed ?? packFields.binding?.seed;
   if (seed !== undefined && !provider.capabilities.seed) {
     warnings.push(
       `${who} takes no seed; seed ${seed} is not sent, so the image cannot be replayed`,
@@ -236,6 +249,7 @@ function styleCandidate(
     ...(seed === undefined || !provider.capabilities.seed ? {} : { seed }),
     ...(style.strength === undefined ? {} : { strength: style.strength }),
     ...(style.options === undefined ? {} : { options: style.options }),
+    ...packFields,
   };
   return finishCandidate(alias, provider, request, 'none', warnings, false);
 }
@@ -350,14 +364,41 @@ export function checkProviderAliases(
  * out by a configured background remover (as a chain `ID-painted` → `ID`; the plan's composition
  * then holds the extra `ID-painted` layer), else keyed out with refined edges.
  *
- * @param asked - a validated composition.
- * @param context - the configured providers.
+ * With world packs (`composition.packs`, resolved in `context.packs`), each prompt's pack
+ * references are expanded, the subject entity's defaults apply under the layer's own values,
+ * its binding for the provider's id and its reference images go into the request (and so into
+ * the cache key, with the packs' versions and content hashes), and the plan lists the packs
+ * and every entity and style used.
+ *
+ * `matte: 'auto'` layers are then expanded for a configured background remover (see
+ * `expandAutoMattes`); the step that paints such a layer gets the layer's pack data, the
+ * remover's cut-out none.
+ *
+ * @param source - a validated composition.
+ * @param context - the configured providers, and the resolved packs.
  * @returns the plan, steps in execution order (bottom layer first, inputs before their users,
  *   style last).
  * @throws ValidationError listing every unknown alias and every step no provider can paint.
+ * @throws WorldPackError for a pack not resolved or a reference to an id the pack lacks.
  */
-export function planRender(asked: Composition, context: PlanContext): RenderPlan {
-  const composition = expandAutoMattes(asked, context.providers);
+export function planRender(source: Composition, context: PlanContext): RenderPlan {
+  const expansion =
+    source.packs === undefined || source.packs.length === 0
+      ? undefined
+      : expandWorldPacks(source, context.packs ?? new Map());
+  const expanded = expansion?.composition ?? source;
+  const composition = expandAutoMattes(expanded, context.providers);
+  // Auto-matted layers: `ID-painted` (new) paints what the pack describes; `ID` is the cut-out.
+  const expandedIds = new Set(expanded.layers.map((layer) => layer.id));
+  const paintedFor = new Map(
+    composition.layers
+      .filter((layer) => !expandedIds.has(layer.id))
+      .map((layer) => [layer.id, layer.id.slice(0, -paintedSuffix.length)] as const),
+  );
+  const cutOut = new Set(paintedFor.values());
+  /** The pack data of a layer's step: an auto-matted layer's goes to its painter. */
+  const stepPacksOf = (id: string): StepPacks | undefined =>
+    cutOut.has(id) ? undefined : expansion?.steps.get(paintedFor.get(id) ?? id);
   const facts = layerFacts(composition);
   const issues: ValidationIssue[] = [];
   const stepsById = new Map<string, PlannedStep>();
@@ -373,7 +414,8 @@ export function planRender(asked: Composition, context: PlanContext): RenderPlan
       ['layers', index, 'provider'],
       context,
       layer.from === undefined ? undefined : `\`from: "${layer.from}"\``,
-      (alias, provider) => layerCandidate(fact, alias, provider, composition),
+      (alias, provider) =>
+        layerCandidate(fact, alias, provider, composition, stepPacksOf(layer.id)),
       issues,
       stepWarnings,
     );
@@ -404,7 +446,8 @@ export function planRender(asked: Composition, context: PlanContext): RenderPlan
       ['style', 'provider'],
       context,
       'the style pass',
-      (alias, provider) => styleCandidate(style, alias, provider, composition),
+      (alias, provider) =>
+        styleCandidate(style, alias, provider, composition, expansion?.steps.get('style')),
       issues,
       stepWarnings,
     );
@@ -445,6 +488,9 @@ export function planRender(asked: Composition, context: PlanContext): RenderPlan
   }
   return {
     composition,
+    ...(expansion === undefined
+      ? {}
+      : { source, packs: expansion.packs, packUsage: expansion.usage }),
     steps: ordered,
     estimatedCostUsd,
     costComplete,

@@ -55,6 +55,21 @@ describe('createPreviewProvider', () => {
     expect(Math.max(...changedRows)).toBeLessThan(size.height * 0.3);
   });
 
+  it('shows the world-pack entity a layer paints in its label', async () => {
+    const size = { width: 320, height: 240 };
+    const binding = (name: string) => ({
+      packs: [{ name: '@studio/ember-world', version: '1.2.3', contentHash: 'a'.repeat(64) }],
+      subject: { pack: '@studio/ember-world', kind: 'entity' as const, id: 'knight', name },
+    });
+    const plain = (await provider.generate(request(size))).image.bytes;
+    const ember = (await provider.generate(request({ ...size, binding: binding('Ser Ember') })))
+      .image.bytes;
+    const ash = (await provider.generate(request({ ...size, binding: binding('Ser Ash') }))).image
+      .bytes;
+    expect(Buffer.from(ember).equals(Buffer.from(plain))).toBe(false);
+    expect(Buffer.from(ember).equals(Buffer.from(ash))).toBe(false);
+  });
+
   it('paints cut-outs on transparency and opaque backgrounds otherwise', async () => {
     const cutOut = decodePng((await provider.generate(request({ transparent: true }))).image.bytes);
     const alphas = new Set<number>();

@@ -171,11 +171,21 @@ function paint(request: ImageRequest, random: () => number): PixelCanvas {
     canvas,
     layout,
     title,
-    request.prompt,
+    labelText(request),
     layout.margin,
     slotTop(layout, request.layerIndex),
   );
   return canvas;
+}
+
+/**
+ * The label's text: the prompt, led by the world-pack entity or style it paints (its display
+ * name, else its id) when the request has a binding.
+ */
+function labelText(request: ImageRequest): string {
+  const subject = request.binding?.subject;
+  if (subject === undefined) return request.prompt;
+  return `[${subject.name ?? subject.id}] ${request.prompt}`;
 }
 
 /** Nearest-neighbour resize, enough for a preview. */
@@ -225,7 +235,7 @@ function restyle(input: PixelCanvas, request: ImageRequest, random: () => number
   // The style pass labels the bottom-left corner; a chained layer its own slot in the lane.
   const top =
     request.layerIndex === undefined ? canvas.height : slotTop(layout, request.layerIndex);
-  drawLabel(canvas, layout, title, request.prompt, layout.margin, top);
+  drawLabel(canvas, layout, title, labelText(request), layout.margin, top);
   return canvas;
 }
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { packAliasPattern } from '../notation/pack-reference.js';
+import { parseWorldPackSource } from '../packs/parse-world-pack-source.js';
+import { parseSemanticVersion } from '../packs/semver-range.js';
 import { blendModes } from '../types/blend-mode.js';
 import type { Composition } from '../types/composition.js';
 import type { Layer } from '../types/layer.js';
@@ -294,6 +297,33 @@ function checkHarmony(composition: Composition, context: z.core.$RefinementCtx):
   }
 }
 
+const packUseSchema = z.strictObject(
+  {
+    alias: z
+      .string(expected('a pack alias of ASCII letters, digits or `_`'))
+      .regex(packAliasPattern, expected('a pack alias of ASCII letters, digits or `_`')),
+    source: z
+      .string(expected('a pack source'))
+      .min(1, expected('a pack source'))
+      .max(1000, expected('a pack source of at most 1000 characters'))
+      .refine(
+        (source) => !/\s/.test(source) && parseWorldPackSource(source) !== undefined,
+        expected(
+          'a pack source: `NAME[@RANGE]` of a package or a path starting with `./`, `../` or `/`, without spaces',
+        ),
+      ),
+    version: z
+      .string(expected('a semantic version'))
+      .refine((value) => parseSemanticVersion(value) !== undefined, expected('a semantic version'))
+      .optional(),
+    contentHash: z
+      .string(expected('a sha256 in lower-case hex'))
+      .regex(/^[0-9a-f]{64}$/, expected('a sha256 in lower-case hex'))
+      .optional(),
+  },
+  expected('a pack use `{ alias, source, version?, contentHash? }`'),
+);
+
 /** Schema of a {@link Composition}: validates every field and the `from` graph. */
 export const compositionSchema = z
   .strictObject(
@@ -309,12 +339,27 @@ export const compositionSchema = z
       seed: seedSchema.optional(),
       output: outputSchema.optional(),
       harmonize: harmonizeSchema.optional(),
+      packs: z
+        .array(packUseSchema, expected('an array of `{ alias, source }`'))
+        .max(32, expected('at most 32 packs'))
+        .optional(),
     },
     expected('a composition object'),
   )
   .superRefine((composition, context) => {
     checkLayerGraph(composition.layers as Layer[], context);
     checkHarmony(composition as Composition, context);
+    const seen = new Set<string>();
+    composition.packs?.forEach((use, index) => {
+      if (seen.has(use.alias)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['packs', index, 'alias'],
+          message: `the pack alias "${use.alias}" is used twice; expected unique aliases`,
+        });
+      }
+      seen.add(use.alias);
+    });
   });
 
 // Compile-time check that the schemas and the hand-written, documented interfaces agree.

@@ -131,6 +131,7 @@ const capabilitiesSchema = z.strictObject(
     mask: z.boolean().optional(),
     seed: z.boolean().optional(),
     maxImagesPerCall: z.number().int().min(1).optional(),
+    maxReferenceImages: z.number().int().min(0).optional(),
     sizes: z
       .union([
         z.array(imageSizeSchema).min(1),

@@ -16,6 +16,24 @@ export interface OutputOptions {
   readonly lossless?: boolean;
 }
 
+/**
+ * A world pack a composition uses (a `use` line): prompts name its entities and styles as
+ * `$ALIAS.ID` and `$ALIAS.styles.ID`. Resolved when the composition is planned.
+ */
+export interface WorldPackUse {
+  /** The alias prompts use, e.g. `w`: ASCII letters, digits or `_`. */
+  readonly alias: string;
+  /** An installed package with a semver range (`@studio/ember-world@^1.2`) or a path (`./packs/ember`). */
+  readonly source: string;
+  /**
+   * The exact version a replay needs (manifests record it): a different resolved version is a
+   * `pack_replay_mismatch` error.
+   */
+  readonly version?: string;
+  /** The pack's content hash a replay needs (manifests record it). */
+  readonly contentHash?: string;
+}
+
 /** A stack of layers to paint and blend, plus an optional style pass. */
 export interface Composition {
   /** Canvas width in pixels. */
@@ -37,4 +55,6 @@ export interface Composition {
    * (and other than the reference layer itself) is matched to `to`.
    */
   readonly harmonize?: Harmonize;
+  /** World packs used by the prompts, aliases unique. */
+  readonly packs?: readonly WorldPackUse[];
 }

@@ -9,3 +9,4 @@ export type * from './render-event.js';
 export type * from './render-plan.js';
 export type * from './render-result.js';
 export type * from './style-step.js';
+export type * from './world-pack-usage.js';

@@ -1,4 +1,5 @@
 import type { EncodedImage, ImageSize } from './encoded-image.js';
+import type { ResolvedBinding } from './world-pack-usage.js';
 
 /** A continuous range of generation sizes. */
 export interface SizeRange {
@@ -91,6 +92,11 @@ export interface ImageRequest {
   readonly referenceImages?: readonly EncodedImage[];
   /** How far the result may move away from `image`, 0..1. Each adapter documents its mapping. */
   readonly strength?: number;
+  /**
+   * The world-pack binding of the step's subject for this provider (checkpoint, LoRAs, ComfyUI
+   * overrides, …), when its prompt names a pack entity or style. Hashed into the cache key.
+   */
+  readonly binding?: ResolvedBinding;
   /** Provider-specific options. */
   readonly options?: Readonly<Record<string, unknown>>;
   /**

@@ -1,6 +1,7 @@
 import type { Composition } from './composition.js';
 import type { Matte, Placement } from './layer.js';
 import type { PlannedImageRequest } from './provider.js';
+import type { ResolvedWorldPack, WorldPackUsage } from './world-pack-usage.js';
 
 /** One provider that can paint a step, with the request adapted to its capabilities. */
 export interface PlannedCandidate {
@@ -65,8 +66,20 @@ export interface PlannedStep {
 
 /** What a render will do, computed without any paid call. */
 export interface RenderPlan {
-  /** The validated composition (variables expanded). */
+  /**
+   * The validated composition as painted and composited: variables expanded, and world-pack
+   * references expanded with the entities' defaults applied (`packs` left out).
+   */
   readonly composition: Composition;
+  /**
+   * The composition as written, with its `use`s and pack references, when it uses world packs
+   * (the manifest records this one, locked to the pack versions used).
+   */
+  readonly source?: Composition;
+  /** The world packs used, resolved (name, version, content hash, license, attribution). */
+  readonly packs?: readonly ResolvedWorldPack[];
+  /** Every pack entity and style used, with the steps that name it: who to credit and pay. */
+  readonly packUsage?: readonly WorldPackUsage[];
   /** Every provider call, in execution order (inputs before the steps that use them). */
   readonly steps: readonly PlannedStep[];
   /** Sum of the known estimates (first candidates), in US dollars. */

@@ -2,6 +2,7 @@ import type { LayerloomError } from '../errors/layerloom-error.js';
 import type { Composition } from './composition.js';
 import type { EncodedImage, SizedImage } from './encoded-image.js';
 import type { ImageLayerMask, Layer, Matte, ShapeLayerMask } from './layer.js';
+import type { ResolvedWorldPack, WorldPackUsage } from './world-pack-usage.js';
 
 /** How one step (a layer or the style pass) was painted. */
 export interface StepRecord {
@@ -142,6 +143,10 @@ export interface RenderManifest {
   readonly costUsd: number;
   /** ISO 8601 time the render finished. */
   readonly createdAt: string;
+  /** The world packs used (also locked in `composition.packs` by version and content hash). */
+  readonly packs?: readonly ResolvedWorldPack[];
+  /** Every pack entity and style used, with the steps that named it. */
+  readonly packUsage?: readonly WorldPackUsage[];
 }
 
 /** Wall times of a render's phases, in milliseconds. */
@@ -174,4 +179,8 @@ export interface RenderResult {
   readonly timings: RenderTimings;
   /** Total cost in US dollars of the calls whose cost is known. */
   readonly costUsd: number;
+  /** The world packs used, with license and attribution text to show. */
+  readonly packs?: readonly ResolvedWorldPack[];
+  /** Every pack entity and style used, with the steps that named it: who to credit and pay. */
+  readonly packUsage?: readonly WorldPackUsage[];
 }

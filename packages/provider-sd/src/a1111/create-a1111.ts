@@ -29,6 +29,7 @@ import {
   a1111ImageDefaultsSchema,
   hasLayerDiffuseScript,
 } from './a1111-image-defaults.js';
+import { applyA1111Binding } from './apply-a1111-binding.js';
 import { buildA1111Payload } from './build-a1111-payload.js';
 import { describeA1111Error } from './describe-a1111-error.js';
 import {
@@ -212,12 +213,16 @@ export function createA1111(settings: A1111Settings): A1111Adapter {
         },
         estimateCostUsd: () => 0,
         async generate(request: ImageRequest): Promise<ImageResult> {
-          const payload = buildA1111Payload({
-            request,
-            checkpoint: model,
-            defaults: options,
-            taskId: `layerloom-${randomUUID()}`,
-          });
+          const payload = applyA1111Binding(
+            buildA1111Payload({
+              request,
+              checkpoint: model,
+              defaults: options,
+              taskId: `layerloom-${randomUUID()}`,
+            }),
+            request.binding,
+            request.options,
+          );
           const { taskId } = payload;
           const what = `The ${id} ${payload.endpoint} call`;
           if (request.signal.aborted) throw AbortError.fromSignal(request.signal, what);

@@ -16,6 +16,7 @@ import {
   readServerAddress,
 } from '@layerloom/core/http';
 import { nonEmptyStringSchema } from '../shared/settings-schemas.js';
+import { applyComfyUIBinding } from './apply-comfyui-binding.js';
 import { buildComfyUIPrompt } from './build-comfyui-prompt.js';
 import { cancelComfyUIPrompt } from './cancel-comfyui-prompt.js';
 import { comfyUIMaskConvention } from './choose-comfyui-output-node.js';
@@ -169,10 +170,11 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
     async function generate(request: ImageRequest): Promise<ImageResult> {
       const what = `The ${id} prompt`;
       if (request.signal.aborted) throw AbortError.fromSignal(request.signal, what);
-      const plan = planComfyUIRequest(request, { routes, minSize, maxSize });
+      const bound = applyComfyUIBinding(request.binding, routes);
+      const plan = planComfyUIRequest(request, { routes: bound.routes, minSize, maxSize });
       const { route, usesImage, size, seed } = plan;
       const targets = route.mapping.targets;
-      const warnings = [...plan.warnings];
+      const warnings = [...plan.warnings, ...bound.warnings];
 
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), timeoutMs);
@@ -219,8 +221,9 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
             image: imageName,
             mask: maskName,
             checkpoint,
+            ...bound.values,
           },
-          overrides: [defaults.inputs, plan.inputs],
+          overrides: [defaults.inputs, bound.inputs, plan.inputs],
           clientId,
           promptId: chosenPromptId,
           outputVia,

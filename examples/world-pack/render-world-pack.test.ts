@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadWorldPack, worldPackJsonSchema } from '@layerloom/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFakeA1111,
+  type FakeA1111,
+} from '../../packages/provider-sd/test/fake-a1111-server.js';
+import { renderWorldPack } from './render-world-pack.js';
+
+let server: FakeA1111;
+beforeAll(async () => {
+  server = await createFakeA1111();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const packFolder = join(import.meta.dirname, 'ember-world');
+
+describe('world pack example (docs/world-packs.md)', () => {
+  it('is a valid pack of 4 entities and 2 styles whose JSON Schema file is current', async () => {
+    const pack = await loadWorldPack(packFolder);
+    expect(Object.keys(pack.manifest.entities)).toEqual(['knight', 'wolf', 'oak', 'valley']);
+    expect(Object.keys(pack.manifest.styles ?? {})).toEqual(['ink', 'glow']);
+    const schema = JSON.parse(await readFile(join(packFolder, 'world-pack.schema.json'), 'utf8'));
+    expect(schema).toEqual(worldPackJsonSchema());
+  });
+
+  it('renders the scene with the preview provider and lists the credits and usage', async () => {
+    const { result, lines } = await renderWorldPack(undefined);
+    expect(result.image).toMatchObject({ width: 768, height: 512, mediaType: 'image/png' });
+    expect(lines).toEqual([
+      'credit: Ember World by Mira Ash (CC BY 4.0) — @studio/ember-world@1.2.0, CC-BY-4.0',
+      'uses entity knight of @studio/ember-world@1.2.0 in hero',
+      'uses entity wolf of @studio/ember-world@1.2.0 in wolf',
+      'uses entity valley of @studio/ember-world@1.2.0 in scene',
+      'uses entity oak of @studio/ember-world@1.2.0 in scene',
+      'uses style ink of @studio/ember-world@1.2.0 in style',
+    ]);
+    expect(result.manifest.composition.packs).toEqual([
+      expect.objectContaining({ alias: 'w', version: '1.2.0' }),
+    ]);
+  });
+
+  it("sends the pack's A1111 bindings to a fake AUTOMATIC1111 server", async () => {
+    await renderWorldPack(server.url);
+    const bodies = server.server.requests
+      .filter((request) => request.path === '/sdapi/v1/txt2img')
+      .map((request) => request.json() as { prompt: string; override_settings?: object });
+    expect(bodies).toHaveLength(2);
+    const hero = bodies.find((body) => body.prompt.startsWith('Ser Ember'))!;
+    // The pack's prompt with its `$palette`, the layer's words, the chroma-key request (A1111
+    // paints no transparency), then the binding's LoRA.
+    expect(hero.prompt).toMatch(
+      /^Ser Ember, a knight in soot-black plate armour with an ember crest, charcoal, rust and ember orange raising a torch.* <lora:ember-knight:0\.8>$/,
+    );
+    expect(hero.override_settings).toEqual({ sd_model_checkpoint: 'emberXL_v2.safetensors' });
+    const wolf = bodies.find((body) => body.prompt.startsWith('Cinder'))!;
+    expect(wolf.prompt).toContain('<lora:cinder-wolf:1>');
+  });
+});
