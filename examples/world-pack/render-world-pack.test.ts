@@ -3,17 +3,25 @@ import { join } from 'node:path';
 import { loadWorldPack, worldPackJsonSchema } from '@layerloom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createFakeOpenAI,
+  type FakeOpenAI,
+} from '../../packages/provider-openai/src/fixtures/fake-openai-server.js';
+import { testApiKey } from '../../packages/provider-openai/src/fixtures/openai-responses.js';
+import {
   createFakeA1111,
   type FakeA1111,
 } from '../../packages/provider-sd/test/fake-a1111-server.js';
 import { renderWorldPack } from './render-world-pack.js';
 
 let server: FakeA1111;
+let openAI: FakeOpenAI;
 beforeAll(async () => {
   server = await createFakeA1111();
+  openAI = await createFakeOpenAI();
 });
 afterAll(async () => {
   await server.close();
+  await openAI.close();
 });
 
 const packFolder = join(import.meta.dirname, 'ember-world');
@@ -28,7 +36,7 @@ describe('world pack example (docs/world-packs.md)', () => {
   });
 
   it('renders the scene with the preview provider and lists the credits and usage', async () => {
-    const { result, lines } = await renderWorldPack(undefined);
+    const { result, lines } = await renderWorldPack();
     expect(result.image).toMatchObject({ width: 768, height: 512, mediaType: 'image/png' });
     expect(lines).toEqual([
       'credit: Ember World by Mira Ash (CC BY 4.0) — @studio/ember-world@1.2.0, CC-BY-4.0',
@@ -44,7 +52,7 @@ describe('world pack example (docs/world-packs.md)', () => {
   });
 
   it("sends the pack's A1111 bindings to a fake AUTOMATIC1111 server", async () => {
-    await renderWorldPack(server.url);
+    await renderWorldPack({ sdURL: server.url });
     const bodies = server.server.requests
       .filter((request) => request.path === '/sdapi/v1/txt2img')
       .map((request) => request.json() as { prompt: string; override_settings?: object });
@@ -58,5 +66,31 @@ describe('world pack example (docs/world-packs.md)', () => {
     expect(hero.override_settings).toEqual({ sd_model_checkpoint: 'emberXL_v2.safetensors' });
     const wolf = bodies.find((body) => body.prompt.startsWith('Cinder'))!;
     expect(wolf.prompt).toContain('<lora:cinder-wolf:1>');
+  });
+
+  it("sends the pack's reference images and quality to a fake OpenAI server as edit inputs", async () => {
+    const { result } = await renderWorldPack({
+      openAI: { apiKey: testApiKey, baseURL: openAI.baseURL },
+    });
+    const edits = openAI.calls().filter((call) => call.path === '/v1/images/edits');
+    expect(edits).toHaveLength(2);
+    const forms = await Promise.all(edits.map((call) => call.formData()));
+    const bytesOf = async (file: File | string) =>
+      Buffer.from(await (file as File).arrayBuffer()).toString('base64');
+    const knight = forms.find((form) => String(form.get('prompt')).startsWith('Ser Ember'))!;
+    const wolf = forms.find((form) => String(form.get('prompt')).startsWith('Cinder'))!;
+    const reference = (name: string) => readFile(join(packFolder, 'refs', name), 'base64');
+    // No input picture on these layers: the pack's reference image alone makes the edit (one
+    // input image goes as the `image` part, as openai-node sends it).
+    expect(await Promise.all(knight.getAll('image').map(bytesOf))).toEqual([
+      await reference('knight.png'),
+    ]);
+    expect(await Promise.all(wolf.getAll('image').map(bytesOf))).toEqual([
+      await reference('wolf.png'),
+    ]);
+    // The knight's binding asks for quality medium; the wolf's binding gives none (default).
+    expect(knight.get('quality')).toBe('medium');
+    expect(wolf.get('quality')).not.toBe('medium');
+    expect(result.manifest.steps.find((step) => step.id === 'hero')).toBeDefined();
   });
 });

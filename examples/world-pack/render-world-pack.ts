@@ -2,8 +2,9 @@
  * Renders `scene.loom`, which uses the example world pack `@studio/ember-world` (a workspace
  * package in `ember-world/`), and prints what the render took from the pack: the credits to
  * show and every entity and style used. Layers `@A` go to an AUTOMATIC1111 server when
- * `SD_URL` is set (the pack's bindings pick its checkpoint and LoRAs), else every alias is the
- * offline preview provider.
+ * `SD_URL` is set (the pack's bindings pick its checkpoint and LoRAs), or to OpenAI's
+ * gpt-image-1 when `OPENAI_API_KEY` is set (the pack's reference images go as edit inputs, its
+ * binding sets the quality); else every alias is the offline preview provider.
  *
  * Run: `npx tsx examples/world-pack/render-world-pack.ts` — writes `out/world-pack.png`. See
  * docs/world-packs.md.
@@ -18,6 +19,7 @@ import {
   type Provider,
   type RenderResult,
 } from '@layerloom/core';
+import { createOpenAI } from '@layerloom/provider-openai';
 import { createA1111 } from '@layerloom/provider-sd';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,16 +31,31 @@ export interface WorldPackRender {
   readonly lines: readonly string[];
 }
 
+/** Where {@link renderWorldPack} sends alias `A`: an AUTOMATIC1111 server, or OpenAI. */
+export interface WorldPackServices {
+  /** An AUTOMATIC1111 server's URL. */
+  readonly sdURL?: string | undefined;
+  /** OpenAI (gpt-image-1), with a key and an optional base URL. */
+  readonly openAI?: { readonly apiKey: string; readonly baseURL?: string | undefined } | undefined;
+}
+
 /**
  * Renders the example scene.
  *
- * @param sdURL - an AUTOMATIC1111 server for alias `A`, or `undefined` for the preview.
+ * @param services - where alias `A` goes; the preview provider when neither is given.
  */
-export async function renderWorldPack(sdURL: string | undefined): Promise<WorldPackRender> {
-  const sd = sdURL === undefined ? undefined : createA1111({ baseURL: sdURL });
+export async function renderWorldPack(services: WorldPackServices = {}): Promise<WorldPackRender> {
+  const sd = services.sdURL === undefined ? undefined : createA1111({ baseURL: services.sdURL });
+  const openAI =
+    services.openAI === undefined
+      ? undefined
+      : createOpenAI({
+          apiKey: services.openAI.apiKey,
+          ...(services.openAI.baseURL === undefined ? {} : { baseURL: services.openAI.baseURL }),
+        });
   try {
     const providers: Record<string, Provider> = {
-      A: sd?.image() ?? createPreviewProvider(),
+      A: sd?.image() ?? openAI?.image('gpt-image-1') ?? createPreviewProvider(),
       B: createPreviewProvider(),
       Z: createPreviewProvider(),
     };
@@ -58,11 +75,19 @@ export async function renderWorldPack(sdURL: string | undefined): Promise<WorldP
     return { result, lines };
   } finally {
     await sd?.close();
+    await openAI?.close();
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { result, lines } = await renderWorldPack(process.env.SD_URL || undefined);
+  const apiKey = process.env.OPENAI_API_KEY || undefined;
+  const { result, lines } = await renderWorldPack({
+    sdURL: process.env.SD_URL || undefined,
+    openAI:
+      apiKey === undefined
+        ? undefined
+        : { apiKey, baseURL: process.env.OPENAI_BASE_URL || undefined },
+  });
   await mkdir('out', { recursive: true });
   await writeFile(join('out', 'world-pack.png'), result.image.bytes);
   for (const line of lines) console.log(line);

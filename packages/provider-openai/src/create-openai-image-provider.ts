@@ -20,6 +20,7 @@ import { calculateImageCost, type OpenAIImageUsage } from './calculate-image-cos
 import { checkEditInputs } from './check-edit-inputs.js';
 import { downloadImage } from './download-image.js';
 import { mapImageRequest } from './map-image-request.js';
+import { openAIBindingOptions } from './openai-binding-options.js';
 import type { FreeSizeRule, OpenAIImageModelSpec } from './openai-image-models.js';
 import {
   type OpenAIImageOptions,
@@ -112,7 +113,9 @@ export function createOpenAIImageProvider(
     const own = Object.fromEntries(
       Object.entries(parsed).filter(([key]) => knownOptions.has(key)),
     ) as OpenAIImageOptions;
-    return { ...defaults, ...definedEntries(own) };
+    // Defaults, then the world-pack binding's options, then the request's own.
+    const bound = openAIBindingOptions(request.binding, modelId, warnings);
+    return { ...defaults, ...bound, ...definedEntries(own) };
   };
 
   return {
