@@ -10,6 +10,7 @@ import type { FlowJob, JobsOptions } from 'bullmq';
 import { writeBlobImage } from './blob-images.js';
 import type { BlobStore } from './blob-store.js';
 import type {
+  BlobReference,
   ComposeJobData,
   ComposeJobLayer,
   StepJobCandidate,
@@ -37,12 +38,18 @@ export interface FlowSettings {
   readonly removeOnFail: RetentionRule;
 }
 
-/** A job carries the planned request without its input image and mask (those are blobs). */
-const jobRequest = ({
-  image: _image,
-  mask: _mask,
-  ...request
-}: PlannedImageRequest): StepJobRequest => request;
+/** Reference images already in the blob store, by the planned request that holds them. */
+export type ReferenceBlobs = ReadonlyMap<PlannedImageRequest, readonly BlobReference[]>;
+
+/**
+ * A job carries the planned request without its input image and mask (those are blobs), and
+ * its reference images as blob references.
+ */
+function jobRequest(planned: PlannedImageRequest, referenceBlobs: ReferenceBlobs): StepJobRequest {
+  const { image: _image, mask: _mask, referenceImages: _references, ...request } = planned;
+  const references = referenceBlobs.get(planned);
+  return references === undefined ? request : { ...request, referenceImages: references };
+}
 
 /**
  * The data of a step's first job: every planned candidate (fallback order), the plan's step
@@ -50,13 +57,18 @@ const jobRequest = ({
  *
  * @param step - a layer or style step of the plan.
  * @param settings - flow id, attempts per alias, policies.
+ * @param referenceBlobs - the candidates' reference images, written to the blob store.
  */
-export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJobData {
+export function stepJobDataOf(
+  step: PlannedStep,
+  settings: FlowSettings,
+  referenceBlobs: ReferenceBlobs = new Map(),
+): StepJobData {
   const candidates: StepJobCandidate[] = step.candidates.map((candidate) => ({
     alias: candidate.alias,
     providerId: candidate.providerId,
     modelId: candidate.modelId,
-    request: jobRequest(candidate.request),
+    request: jobRequest(candidate.request, referenceBlobs),
     matte: candidate.matte,
     attempts: settings.attemptsOf(candidate.alias),
     warnings: [...candidate.warnings],
@@ -84,11 +96,12 @@ export function stepJobDataOf(step: PlannedStep, settings: FlowSettings): StepJo
  * source a nested child of the first layer that uses it. A source used by several layers is
  * nested once; its other users wait for its outcome record in the blob store (their job
  * re-delays itself). Without a style pass the compose job is the root. Image masks of the
- * composition go to the blob store; the jobs carry references.
+ * composition and the requests' reference images go to the blob store; the jobs carry
+ * references.
  *
  * @param plan - the render's plan.
  * @param settings - flow id, attempts, policies, priority, retention.
- * @param blobStore - where mask images go.
+ * @param blobStore - where mask and reference images go.
  * @returns the flow, and the id and queue of its root job.
  */
 export async function buildFlow(
@@ -102,6 +115,14 @@ export async function buildFlow(
     removeOnComplete: settings.removeOnComplete,
     removeOnFail: settings.removeOnFail,
   };
+  const referenceBlobs = new Map<PlannedImageRequest, readonly BlobReference[]>();
+  for (const { request } of plan.steps.flatMap((step) => step.candidates)) {
+    if (request.referenceImages === undefined || request.referenceImages.length === 0) continue;
+    referenceBlobs.set(
+      request,
+      await Promise.all(request.referenceImages.map((image) => writeBlobImage(blobStore, image))),
+    );
+  }
   const layerSteps = plan.steps.filter((step) => step.kind === 'layer');
   const users = new Map<string, string[]>();
   for (const step of layerSteps) {
@@ -126,7 +147,7 @@ export async function buildFlow(
     return {
       name: 'layer',
       queueName: queueNameOf(first.alias),
-      data: stepJobDataOf(step, settings),
+      data: stepJobDataOf(step, settings, referenceBlobs),
       opts: childOptions(
         stepJobIdOf(flowId, 'layer', step.id, 0),
         settings.attemptsOf(first.alias),
@@ -182,7 +203,7 @@ export async function buildFlow(
     flow: {
       name: 'style',
       queueName: queueNameOf(first.alias),
-      data: stepJobDataOf(styleStep, settings),
+      data: stepJobDataOf(styleStep, settings, referenceBlobs),
       opts: {
         ...common,
         jobId: styleId,

@@ -1,9 +1,9 @@
 // The queue runs core's pipeline stages, so a composition rendered on BullMQ workers gives the
 // result an in-process loom gives: the same records, skips, cost and manifest. A field a core
 // stage adds to the result reaches queue renders with no change in this package.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createCompositor } from '@layerloom/compositor';
 import { type Composition, createLoom, type RenderResult } from '@layerloom/core';
 import { createMockProvider } from '@layerloom/core/testing';
@@ -95,6 +95,48 @@ describe.skipIf(redisUnavailableReason() !== undefined)(
           'style',
         ]);
         expect(comparable(queued)).toEqual(comparable(local));
+      } finally {
+        await pair.close();
+      }
+    });
+
+    it('give the same result for a composition that uses a world pack, its reference images and bindings reaching the worker', async () => {
+      const pack = resolve(import.meta.dirname, '../../../examples/world-pack/ember-world');
+      const text = [
+        'size 48x32',
+        'seed 5',
+        `use ${pack} as w`,
+        '｜hero: $w.knight with a torch @A',
+        '｜scene: $w.valley @B',
+      ].join('\n');
+      const packProviders = () => ({
+        A: createMockProvider({ id: 'people', capabilities: { maxReferenceImages: 2 } }),
+        B: createMockProvider({ id: 'a1111', capabilities: { transparency: false } }),
+      });
+      const local = await createLoom({
+        providers: packProviders(),
+        compositor: createCompositor(),
+      }).render(text);
+      const workers = packProviders();
+      const pair = await startQueuePair({
+        redisUrl: redis.url,
+        directory,
+        prefix: `packs${process.pid}`,
+        providers: workers,
+        maxRetries: 0,
+      });
+      try {
+        const queued = await pair.runner.render(text);
+        expect(comparable(queued)).toEqual(comparable(local));
+        expect(queued.manifest.composition.packs).toEqual([
+          expect.objectContaining({ alias: 'w', version: '1.2.0' }),
+        ]);
+        const [hero] = workers.A.requests;
+        const knight = await readFile(join(pack, 'refs/knight.png'));
+        expect(hero?.referenceImages?.map((image) => Buffer.from(image.bytes))).toEqual([knight]);
+        expect(hero?.binding?.subject).toMatchObject({ kind: 'entity', id: 'knight' });
+        const [scene] = workers.B.requests;
+        expect(scene?.binding).toMatchObject({ checkpoint: 'emberLandscape_v1.safetensors' });
       } finally {
         await pair.close();
       }

@@ -18,9 +18,8 @@ import {
 import {
   deriveRenderMethods,
   planOptionsSchema,
-  planRender,
+  planRenderInput,
   renderOptionsSchema,
-  resolveRenderInput,
   resolveRenderRun,
 } from '@layerloom/core/pipeline';
 import { FlowProducer } from 'bullmq';
@@ -186,7 +185,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     const userSignal = renderOptions.signal;
     if (userSignal?.aborted) throw AbortError.fromSignal(userSignal, 'The render');
     const startedAt = Date.now();
-    const plan = planRender(resolveRenderInput(input, renderOptions.variables), { providers });
+    const plan = await planRenderInput(input, renderOptions, providers);
     const planMs = Date.now() - startedAt;
     const signal =
       userSignal === undefined ? closing.signal : AbortSignal.any([userSignal, closing.signal]);
@@ -199,7 +198,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   return {
     async plan(input, planOptions = {}) {
       parseWithSchema(planOptionsSchema, planOptions, 'plan options');
-      return planRender(resolveRenderInput(input, planOptions.variables), { providers });
+      return planRenderInput(input, planOptions, providers);
     },
     render,
     ...deriveRenderMethods(render),

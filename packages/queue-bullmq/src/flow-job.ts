@@ -17,8 +17,13 @@ export interface BlobReference {
   readonly mediaType: string;
 }
 
-/** A planned request as a job carries it: no image or mask (inputs are read from the blob store). */
-export type StepJobRequest = Omit<PlannedImageRequest, 'image' | 'mask'>;
+/**
+ * A planned request as a job carries it: no image or mask (inputs are read from the blob store),
+ * and reference images (a world pack's) as blob references.
+ */
+export type StepJobRequest = Omit<PlannedImageRequest, 'image' | 'mask' | 'referenceImages'> & {
+  readonly referenceImages?: readonly BlobReference[];
+};
 
 /** One provider a step may be painted by (the plan's candidates, in fallback order). */
 export interface StepJobCandidate {
@@ -167,6 +172,9 @@ const requestSchema = z.strictObject({
   transparent: z.boolean().optional(),
   strength: z.number().optional(),
   options: z.record(z.string(), z.unknown()).optional(),
+  // A world pack's binding (JSON, as planned) and reference images (blobs).
+  binding: z.record(z.string(), z.unknown()).optional(),
+  referenceImages: z.array(blobReferenceSchema).max(64).optional(),
 });
 
 /** Schema of {@link StepJobData} (workers validate every job they take). */

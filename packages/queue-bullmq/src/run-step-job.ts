@@ -197,6 +197,21 @@ export async function runStepJob(
     input = await readBlobImage(blobStore, source.image, label);
   }
 
+  // A world pack's reference images travel as blob references; the provider gets the bytes.
+  const { referenceImages: referenceBlobs, ...jobRequest } = candidate.request;
+  const painting = {
+    ...candidate,
+    request:
+      referenceBlobs === undefined
+        ? jobRequest
+        : {
+            ...jobRequest,
+            referenceImages: await Promise.all(
+              referenceBlobs.map((reference) => readBlobImage(blobStore, reference, label)),
+            ),
+          },
+  };
+
   const attempt = job.attemptsMade + 1;
   const progress = (message: StepJobProgress) =>
     job.updateProgress(message as unknown as object).catch(() => {});
@@ -225,7 +240,7 @@ export async function runStepJob(
         kind: data.kind,
         stepId: data.stepId,
         ...(data.layerIndex === undefined ? {} : { layerIndex: data.layerIndex }),
-        candidate,
+        candidate: painting,
         provider,
         ...(input === undefined ? {} : { input }),
         stepWarnings: data.warnings,

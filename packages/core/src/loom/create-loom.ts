@@ -1,9 +1,7 @@
 import { AbortError } from '../errors/abort-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import { resolveCompositionPacks } from '../packs/resolve-composition-packs.js';
-import { planRender } from '../pipeline/plan-render.js';
+import { planRenderInput } from '../pipeline/plan-render-input.js';
 import { resolveRenderRun } from '../pipeline/render-run.js';
-import { resolveRenderInput } from '../pipeline/resolve-render-input.js';
 import { createSchedulerExecutor } from '../pipeline/step-executor.js';
 import { systemClock } from '../scheduler/clock.js';
 import { createScheduler } from '../scheduler/create-scheduler.js';
@@ -90,20 +88,7 @@ export function createLoom(options: LoomOptions): Loom {
 
   const prepare = async (input: RenderInput, planOptions: PlanOptions) => {
     const startedAt = clock.now();
-    const composition = resolveRenderInput(input, planOptions.variables);
-    const packs =
-      composition.packs === undefined || composition.packs.length === 0
-        ? undefined
-        : await resolveCompositionPacks(
-            composition,
-            planOptions.packDirectory === undefined
-              ? {}
-              : { baseDirectory: planOptions.packDirectory },
-          );
-    const plan = planRender(
-      composition,
-      packs === undefined ? { providers } : { providers, packs },
-    );
+    const plan = await planRenderInput(input, planOptions, providers);
     return { plan, startedAt, planMs: clock.now() - startedAt };
   };
 
