@@ -52,9 +52,9 @@ export {
   type PlanContext,
   planRender,
 } from './plan-render.js';
+export { planRenderInput } from './plan-render-input.js';
 export { createRenderEmitter } from './render-emitter.js';
 export { type RenderRun, resolveRenderRun } from './render-run.js';
-export { planRenderInput } from './plan-render-input.js';
 export { resolveRenderInput } from './resolve-render-input.js';
 export { cacheEntryOf, readCachedStep, requestCacheKey, usesCache } from './step-cache.js';
 export { type RetryDetails, type StepEvents, stepEvents } from './step-events.js';
