@@ -112,6 +112,10 @@ export async function runCli(
       'png compression level (0-9; default 1, fast)',
       integerUpTo('--compression', 0, 9),
     )
+    .option(
+      '--before-harmony <path>',
+      'also write the composite without harmonize, shadow and wrap (before/after; no extra call)',
+    )
     .addOption(new Option('--no-cache', 'do not read or write the file cache'))
     .action(async (file: string, flags) => {
       exitCode = await renderCommand(
@@ -128,6 +132,7 @@ export async function runCli(
           format: flags.format === 'jpg' ? 'jpeg' : flags.format,
           quality: flags.quality,
           compressionLevel: flags.compression,
+          beforeHarmony: flags.beforeHarmony,
           cache: flags.cache,
           signal: options.signal,
         },

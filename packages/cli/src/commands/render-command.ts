@@ -20,6 +20,7 @@ import { formatTable } from '../format-table.js';
 import { formatDollars, formatSeconds } from '../format-units.js';
 import { createRenderProgress } from '../progress/create-render-progress.js';
 import { formatError, readCheckedComposition } from './check-command.js';
+import { compositeWithoutHarmony } from './composite-without-harmony.js';
 
 /** Options of `layerloom render`, as its flags give them (an unset flag is `undefined`). */
 export interface RenderOptions {
@@ -45,6 +46,11 @@ export interface RenderOptions {
   readonly quality?: number | undefined;
   /** Overrides the PNG compression level, 0 to 9 (`--compression`). */
   readonly compressionLevel?: number | undefined;
+  /**
+   * Also write the composite without colour harmony, shadows and light wraps here (the "before"
+   * of a before/after; the same painted layers, no provider call, no style pass).
+   */
+  readonly beforeHarmony?: string | undefined;
   /** Use the file cache. @default true */
   readonly cache: boolean;
   /** Aborts the render (Ctrl-C). */
@@ -179,9 +185,10 @@ export async function renderCommand(
   }
   const cacheDirectory =
     config.cache === false ? undefined : resolve(directory, config.cache ?? '.layerloom/cache');
+  const compositor = createCompositor();
   const loom = createLoom({
     providers,
-    compositor: createCompositor(),
+    compositor,
     limits,
     ...(options.cache && cacheDirectory !== undefined ? { cache: fileCache(cacheDirectory) } : {}),
     ...(config.onLayerError === undefined ? {} : { onLayerError: config.onLayerError }),
@@ -245,6 +252,17 @@ export async function renderCommand(
   // Everything is written all or nothing: a Ctrl-C before the last file is written removes
   // what this run wrote and leaves any earlier output in place.
   const files: FileToWrite[] = [{ path: output, data: result.image.bytes }];
+  if (options.beforeHarmony !== undefined) {
+    const before = await compositeWithoutHarmony(plan, result, compositor, options.signal);
+    if (before === undefined) {
+      writeLine(
+        io.stderr,
+        pc.yellow('No layer has harmonize, shadow or wrap: --before-harmony wrote nothing.'),
+      );
+    } else {
+      files.push({ path: resolve(io.cwd, options.beforeHarmony), data: before.bytes });
+    }
+  }
   if (options.layersDir !== undefined) {
     const layersDirectory = resolve(io.cwd, options.layersDir);
     for (const layer of [...result.layers, ...(result.style === undefined ? [] : [result.style])]) {
