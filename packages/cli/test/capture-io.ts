@@ -1,9 +1,13 @@
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import type { CliIo } from '../src/cli-io.js';
 
 /** A {@link CliIo} that keeps what is written to it. */
 export interface CapturedIo extends CliIo {
-  /** Everything written so far to stdout and stderr. */
+  /**
+   * Everything written so far to stdout and stderr, without terminal colours (picocolors
+   * colours output under `CI`, which `.ci/run` sets, even when it is not a terminal).
+   */
   readonly text: () => { stdout: string; stderr: string };
   /** The lines written to stderr so far. */
   readonly stderrLines: () => string[];
@@ -33,7 +37,7 @@ export function captureIo(
     stderr,
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
-    text: () => ({ stdout: out, stderr: err }),
-    stderrLines: () => err.trimEnd().split('\n'),
+    text: () => ({ stdout: stripVTControlCharacters(out), stderr: stripVTControlCharacters(err) }),
+    stderrLines: () => stripVTControlCharacters(err).trimEnd().split('\n'),
   };
 }
