@@ -34,7 +34,9 @@ beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'layerloom-packaging-'));
   const tarballs = join(project, 'tarballs');
   mkdirSync(tarballs);
-  execFileSync('npm', ['pack', '--workspaces', '--pack-destination', tarballs, '--silent'], {
+  // The published packages only (the example world pack is a workspace too).
+  const workspaces = packageNames.flatMap((name) => ['--workspace', `packages/${name}`]);
+  execFileSync('npm', ['pack', ...workspaces, '--pack-destination', tarballs, '--silent'], {
     cwd: root,
     stdio: 'pipe',
   });
