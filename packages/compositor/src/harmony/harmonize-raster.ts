@@ -29,27 +29,17 @@ function isStatistics(value: unknown): value is ColorStatistics {
 }
 
 /**
- * Colour harmony for one layer: moves its alpha-weighted Oklab statistics towards a target's.
- * In `full` mode each channel (lightness, `a`, `b`) is mapped affinely so that its mean and
- * spread become the target's (the spread ratio is held to ¼…4); in `white-balance` mode only the
- * means of `a` and `b` move (a grey-world white balance towards the target's cast). `amount`
- * interpolates: at 0.5 the mean lands halfway. Alpha is kept; transparent pixels are untouched.
+ * The checked options of {@link harmonizeRaster}, defaults filled in.
  *
- * The map is sampled once on a 33³ grid of sRGB colours and applied to every pixel by
- * tetrahedral interpolation, so the cost per pixel is a few table reads whatever the transfer.
- * Deterministic: the same inputs give the same bytes.
- *
- * @example
- * ```ts
- * const matched = harmonizeRaster(hero, { target: colorStatistics(scene), amount: 0.6 });
- * ```
- *
- * @param raster - the layer (straight alpha); it is not modified.
- * @param options - `target`, `source?`, `amount?`, `mode?`.
- * @returns a new raster.
+ * @param raster - the layer.
+ * @param options - its options.
+ * @returns `amount` and `mode`.
  * @throws {ValidationError} when the raster or an option is malformed.
  */
-export function harmonizeRaster(raster: Raster, options: HarmonizeRasterOptions): Raster {
+export function harmonyParameters(
+  raster: Raster,
+  options: HarmonizeRasterOptions,
+): { readonly amount: number; readonly mode: HarmonyMode } {
   assertRaster(raster, ['raster']);
   if (typeof options !== 'object' || options === null || !isStatistics(options.target)) {
     throw ValidationError.field(
@@ -74,6 +64,32 @@ export function harmonizeRaster(raster: Raster, options: HarmonizeRasterOptions)
       subject,
     );
   }
+  return { amount, mode };
+}
+
+/**
+ * Colour harmony for one layer: moves its alpha-weighted Oklab statistics towards a target's.
+ * In `full` mode each channel (lightness, `a`, `b`) is mapped affinely so that its mean and
+ * spread become the target's (the spread ratio is held to ¼…4); in `white-balance` mode only the
+ * means of `a` and `b` move (a grey-world white balance towards the target's cast). `amount`
+ * interpolates: at 0.5 the mean lands halfway. Alpha is kept; transparent pixels are untouched.
+ *
+ * The map is sampled once on a 33³ grid of sRGB colours and applied to every pixel by
+ * tetrahedral interpolation, so the cost per pixel is a few table reads whatever the transfer.
+ * Deterministic: the same inputs give the same bytes.
+ *
+ * @example
+ * ```ts
+ * const matched = harmonizeRaster(hero, { target: colorStatistics(scene), amount: 0.6 });
+ * ```
+ *
+ * @param raster - the layer (straight alpha); it is not modified.
+ * @param options - `target`, `source?`, `amount?`, `mode?`.
+ * @returns a new raster.
+ * @throws {ValidationError} when the raster or an option is malformed.
+ */
+export function harmonizeRaster(raster: Raster, options: HarmonizeRasterOptions): Raster {
+  const { amount, mode } = harmonyParameters(raster, options);
   const output = new Uint8ClampedArray(raster.data);
   const result = { width: raster.width, height: raster.height, data: output };
   const source = options.source ?? colorStatistics(raster);

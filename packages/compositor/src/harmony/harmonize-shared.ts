@@ -1,0 +1,95 @@
+import type { HarmonyMode } from '@layerloom/core';
+import { littleEndian } from '../blend/little-endian.js';
+import type { Raster } from '../raster.js';
+import { applyHarmonyTable } from './apply-harmony-table.js';
+import {
+  accumulateHistogram,
+  type ColorStatistics,
+  emptyHistogram,
+  histogramStatistics,
+  statisticsStep,
+} from './color-statistics.js';
+import { buildHarmonyTable, harmonyTransfer } from './harmony-table.js';
+import { shareHarmonyBands } from './share-harmony-bands.js';
+
+/** Whether a raster's bytes are in shared memory, where worker threads can read them. */
+export function isShared(raster: Raster): boolean {
+  return raster.data.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * {@link colorStatistics} of a raster in shared memory, its rows shared by `threads` threads:
+ * each thread fills a histogram of its own, and the histograms are added up (sums of integers,
+ * exact), so the numbers are the same as on one thread.
+ *
+ * @param raster - the raster, its bytes in shared memory.
+ * @param threads - threads to share the rows across (at least 2).
+ * @returns its statistics.
+ */
+export async function sharedColorStatistics(
+  raster: Raster,
+  threads: number,
+): Promise<ColorStatistics> {
+  const { width, height, data } = raster;
+  const step = statisticsStep(width, height);
+  const histograms = Array.from({ length: threads }, () => emptyHistogram(true));
+  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd, thread) => ({
+    kind: 'histogram',
+    data,
+    width,
+    rowStart,
+    rowEnd,
+    step,
+    bins: histograms[thread]!,
+    table: null,
+    littleEndian,
+  }));
+  if (shared) return histogramStatistics(histograms, step);
+  const bins = emptyHistogram();
+  accumulateHistogram(data, width, 0, height, step, bins);
+  return histogramStatistics([bins], step);
+}
+
+/**
+ * {@link harmonizeRaster} of `original`, already copied into `output` (shared memory), its
+ * rows shared by `threads` threads: the same bytes as on one thread, since the table pass is
+ * integer arithmetic pixel by pixel.
+ *
+ * @param original - the layer as it was (to start again from, should a worker fail).
+ * @param output - a copy of it in shared memory, harmonized in place.
+ * @param transfer - the statistics and the options, checked.
+ * @param threads - threads to share the rows across (at least 2).
+ */
+export async function harmonizeShared(
+  original: Raster,
+  output: Raster,
+  transfer: {
+    readonly source: ColorStatistics;
+    readonly target: ColorStatistics;
+    readonly amount: number;
+    readonly mode: HarmonyMode;
+  },
+  threads: number,
+): Promise<void> {
+  const { source, target, amount, mode } = transfer;
+  if (amount === 0 || source.weight === 0 || target.weight === 0) return;
+  const built = buildHarmonyTable(harmonyTransfer(source, target, amount, mode));
+  const table = new Uint16Array(new SharedArrayBuffer(built.byteLength));
+  table.set(built);
+  const { width, height, data } = output;
+  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd) => ({
+    kind: 'table',
+    data,
+    width,
+    rowStart,
+    rowEnd,
+    step: 1,
+    bins: null,
+    table,
+    littleEndian,
+  }));
+  if (shared) return;
+  data.set(original.data);
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  applyHarmonyTable(table, words, 0, words.length, littleEndian);
+}

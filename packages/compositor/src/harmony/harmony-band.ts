@@ -1,0 +1,46 @@
+import { applyHarmonyTable } from './apply-harmony-table.js';
+import { accumulateHistogram } from './color-statistics.js';
+
+/** A band of rows of one raster for a harmony worker: a histogram or the table pass. */
+export interface HarmonyBandTask {
+  /** `histogram`: add the band's sampled pixels to `bins`; `table`: apply `table` in place. */
+  readonly kind: 'histogram' | 'table';
+  /** RGBA bytes of the whole raster, in shared memory. */
+  readonly data: Uint8ClampedArray;
+  /** Pixels per row. */
+  readonly width: number;
+  /** First row of the band. */
+  readonly rowStart: number;
+  /** Row after the band. */
+  readonly rowEnd: number;
+  /** `histogram`: the sampling grid's step. */
+  readonly step: number;
+  /** `histogram`: the running thread's histogram, in shared memory. */
+  readonly bins: Float64Array | null;
+  /** `table`: the colour table, in shared memory. */
+  readonly table: Uint16Array | null;
+  /** Byte order of the machine. */
+  readonly littleEndian: boolean;
+}
+
+/**
+ * Runs one {@link HarmonyBandTask}: the entry of the harmony workers, and what the calling
+ * thread runs for the bands it keeps, so that both give the same bytes.
+ *
+ * @param task - the band.
+ */
+export function harmonyBand(task: HarmonyBandTask): void {
+  const { data, width, rowStart, rowEnd } = task;
+  if (task.kind === 'histogram') {
+    accumulateHistogram(data, width, rowStart, rowEnd, task.step, task.bins as Float64Array);
+    return;
+  }
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  applyHarmonyTable(
+    task.table as Uint16Array,
+    words,
+    rowStart * width,
+    rowEnd * width,
+    task.littleEndian,
+  );
+}
