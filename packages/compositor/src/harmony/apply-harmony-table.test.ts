@@ -3,6 +3,8 @@ import { noise } from '../../test/noise.js';
 import { linearFromOklab, oklabFromSrgb, unitFromLinear } from '../matte/oklab.js';
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { buildHarmonyTable, type HarmonyTransfer, harmonyTransfer } from './harmony-table.js';
+import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
+import { harmonyKernel } from './wasm/harmony-kernel-module.js';
 
 const transfer: HarmonyTransfer = harmonyTransfer(
   { mean: [0.6, 0.05, 0.04], spread: [0.1, 0.03, 0.02], weight: 1 },
@@ -83,3 +85,35 @@ describe('applyHarmonyTable', () => {
 function swap(word: number): number {
   return ((word >>> 24) | ((word >>> 8) & 0xff00) | ((word << 8) & 0xff0000) | (word << 24)) >>> 0;
 }
+
+describe('applyHarmonyTableWasm', () => {
+  it('gives the bytes of the JavaScript loop, ties between fractions included', () => {
+    const kernel = harmonyKernel();
+    expect(kernel).not.toBeNull();
+    const table = buildHarmonyTable(transfer);
+    // Noise, then every grey and every colour with two equal channels (fractions tied).
+    const input = pixels(150_000, 9);
+    for (let value = 0; value < 256; value++) {
+      input.set([value, value, value, 255], 4 * value);
+      input.set([value, value, 255 - value, 200], 4 * (256 + value));
+      input.set([value, 255 - value, value, 255], 4 * (512 + value));
+      input.set([255 - value, value, value, 1], 4 * (768 + value));
+    }
+    const expected = input.slice();
+    applyHarmonyTable(table, new Uint32Array(expected.buffer), 0, 150_000, true);
+    const output = input.slice();
+    applyHarmonyTableWasm(kernel!, table, output, 0, 150_000);
+    expect(Buffer.from(output).equals(Buffer.from(expected))).toBe(true);
+    // A part only, across the 65536-pixel staging chunks.
+    const part = input.slice();
+    applyHarmonyTableWasm(kernel!, table, part, 1000, 140_000);
+    expect(
+      Buffer.from(part.subarray(4000, 560_000)).equals(
+        Buffer.from(expected.subarray(4000, 560_000)),
+      ),
+    ).toBe(true);
+    expect(Buffer.from(part.subarray(0, 4000)).equals(Buffer.from(input.subarray(0, 4000)))).toBe(
+      true,
+    );
+  });
+});

@@ -5,6 +5,8 @@ import type { Raster } from '../raster.js';
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { type ColorStatistics, colorStatistics } from './color-statistics.js';
 import { buildHarmonyTable, harmonyTransfer } from './harmony-table.js';
+import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
+import { harmonyKernel } from './wasm/harmony-kernel-module.js';
 
 /** Options of {@link harmonizeRaster}. */
 export interface HarmonizeRasterOptions {
@@ -95,7 +97,23 @@ export function harmonizeRaster(raster: Raster, options: HarmonizeRasterOptions)
   const source = options.source ?? colorStatistics(raster);
   if (amount === 0 || source.weight === 0 || options.target.weight === 0) return result;
   const table = buildHarmonyTable(harmonyTransfer(source, options.target, amount, mode));
-  const words = new Uint32Array(output.buffer, output.byteOffset, output.length >> 2);
-  applyHarmonyTable(table, words, 0, words.length, littleEndian);
+  applyHarmonyTableHere(table, output);
   return result;
+}
+
+/**
+ * Applies a table to all of `data` on the calling thread: by the WebAssembly kernel where there
+ * is one, else by the JavaScript loop (the same bytes).
+ *
+ * @param table - the table from {@link buildHarmonyTable}.
+ * @param data - RGBA bytes, changed in place.
+ */
+export function applyHarmonyTableHere(table: Uint16Array, data: Uint8ClampedArray): void {
+  const kernel = harmonyKernel();
+  if (kernel !== null) {
+    applyHarmonyTableWasm(kernel, table, data, 0, data.length >> 2);
+    return;
+  }
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  applyHarmonyTable(table, words, 0, words.length, littleEndian);
 }

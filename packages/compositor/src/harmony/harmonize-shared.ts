@@ -1,7 +1,6 @@
 import type { HarmonyMode } from '@layerloom/core';
 import { littleEndian } from '../blend/little-endian.js';
 import type { Raster } from '../raster.js';
-import { applyHarmonyTable } from './apply-harmony-table.js';
 import {
   accumulateHistogram,
   type ColorStatistics,
@@ -9,8 +8,10 @@ import {
   histogramStatistics,
   statisticsStep,
 } from './color-statistics.js';
+import { applyHarmonyTableHere } from './harmonize-raster.js';
 import { buildHarmonyTable, harmonyTransfer } from './harmony-table.js';
 import { shareHarmonyBands } from './share-harmony-bands.js';
+import { harmonyKernel } from './wasm/harmony-kernel-module.js';
 
 /** Whether a raster's bytes are in shared memory, where worker threads can read them. */
 export function isShared(raster: Raster): boolean {
@@ -77,7 +78,7 @@ export async function harmonizeShared(
   const table = new Uint16Array(new SharedArrayBuffer(built.byteLength));
   table.set(built);
   const { width, height, data } = output;
-  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd) => ({
+  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd, thread) => ({
     kind: 'table',
     data,
     width,
@@ -87,9 +88,10 @@ export async function harmonizeShared(
     bins: null,
     table,
     littleEndian,
+    // Workers use their own instance of the kernel.
+    wasm: thread === 0 ? harmonyKernel() : null,
   }));
   if (shared) return;
   data.set(original.data);
-  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
-  applyHarmonyTable(table, words, 0, words.length, littleEndian);
+  applyHarmonyTableHere(table, data);
 }

@@ -2,6 +2,7 @@ import { declaredName } from '../blend/composite-band-source.js';
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { accumulateHistogram } from './color-statistics.js';
 import { harmonyBand } from './harmony-band.js';
+import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
 
 /**
  * Source text of the harmony workers' kernel: the declarations of {@link harmonyBand} and the
@@ -12,7 +13,7 @@ import { harmonyBand } from './harmony-band.js';
  * @returns the declarations, ready to be evaluated in a scope of their own.
  */
 export function harmonyBandSource(): string {
-  return [accumulateHistogram, applyHarmonyTable, harmonyBand]
+  return [accumulateHistogram, applyHarmonyTable, applyHarmonyTableWasm, harmonyBand]
     .map((declared) =>
       declared
         .toString()

@@ -1,5 +1,7 @@
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { accumulateHistogram } from './color-statistics.js';
+import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
+import type { HarmonyKernel } from './wasm/harmony-kernel-module.js';
 
 /** A band of rows of one raster for a harmony worker: a histogram or the table pass. */
 export interface HarmonyBandTask {
@@ -21,6 +23,11 @@ export interface HarmonyBandTask {
   readonly table: Uint16Array | null;
   /** Byte order of the machine. */
   readonly littleEndian: boolean;
+  /**
+   * `table`: the WebAssembly kernel to run the pass with (a worker sets its own), or `null` for
+   * the JavaScript loop. Both give the same bytes.
+   */
+  readonly wasm?: HarmonyKernel | null;
 }
 
 /**
@@ -33,6 +40,16 @@ export function harmonyBand(task: HarmonyBandTask): void {
   const { data, width, rowStart, rowEnd } = task;
   if (task.kind === 'histogram') {
     accumulateHistogram(data, width, rowStart, rowEnd, task.step, task.bins as Float64Array);
+    return;
+  }
+  if (task.wasm) {
+    applyHarmonyTableWasm(
+      task.wasm,
+      task.table as Uint16Array,
+      data,
+      rowStart * width,
+      rowEnd * width,
+    );
     return;
   }
   const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);

@@ -1,10 +1,5 @@
 import type { HarmonyMode } from '@layerloom/core';
-import {
-  linearFromOklab,
-  linearFromUnit,
-  oklabFromLinear,
-  unitFromLinear,
-} from '../matte/oklab.js';
+import { linearFromUnit, oklabFromLinear } from '../matte/oklab.js';
 import type { ColorStatistics } from './color-statistics.js';
 
 /** Nodes per axis of the colour lookup table (a node every 255/32 ≈ 8 levels). */
@@ -80,6 +75,19 @@ function nodesInOklab(): Float64Array {
 }
 
 /**
+ * A linear-light channel as sRGB in the table's fixed point, `round(unit × 2¹⁵)`, clamped to
+ * 0..1 first. `x^(1/2.4)` is taken as `∛x · ⁴√∛x` (`x^(4/12) · x^(1/12)`): a cube root and two
+ * square roots cost far less than a general power, and agree with it to the last bits.
+ */
+function fixedFromLinear(linear: number): number {
+  if (linear <= 0.0031308) return linear <= 0 ? 0 : Math.round(12.92 * linear * 32768);
+  if (linear >= 1) return 32768;
+  const root = Math.cbrt(linear);
+  const unit = 1.055 * root * Math.sqrt(Math.sqrt(root)) - 0.055;
+  return Math.round(Math.min(1, unit) * 32768);
+}
+
+/**
  * The transfer sampled on a 33³ grid of sRGB colours (red slowest, blue fastest), four 16-bit
  * entries per node: output red, green and blue in fixed point, `round(value × 2¹⁵ / 255)` for a
  * value of 0..255 (so 0..32768), and an unused one. What {@link applyHarmonyTable} reads.
@@ -91,18 +99,29 @@ export function buildHarmonyTable(transfer: HarmonyTransfer): Uint16Array {
   const grid = nodesInOklab();
   const count = grid.length / 3;
   const table = new Uint16Array(count * entries);
-  const color = { l: 0, a: 0, b: 0 };
-  const linear = new Float64Array(3);
-  const { scale, offset } = transfer;
-  const fixed = 32768;
+  const [scaleL, scaleA, scaleB] = transfer.scale;
+  const [offsetL, offsetA, offsetB] = transfer.offset;
   for (let node = 0; node < count; node++) {
-    color.l = grid[3 * node]! * scale[0] + offset[0];
-    color.a = grid[3 * node + 1]! * scale[1] + offset[1];
-    color.b = grid[3 * node + 2]! * scale[2] + offset[2];
-    linearFromOklab(color, linear);
-    table[entries * node] = Math.round(unitFromLinear(linear[0]!) * fixed);
-    table[entries * node + 1] = Math.round(unitFromLinear(linear[1]!) * fixed);
-    table[entries * node + 2] = Math.round(unitFromLinear(linear[2]!) * fixed);
+    const l = grid[3 * node]! * scaleL + offsetL;
+    const a = grid[3 * node + 1]! * scaleA + offsetA;
+    const b = grid[3 * node + 2]! * scaleB + offsetB;
+    // Oklab to linear sRGB (as `linearFromOklab`, with products for the cubes).
+    const long = l + 0.3963377774 * a + 0.2158037573 * b;
+    const medium = l - 0.1055613458 * a - 0.0638541728 * b;
+    const short = l - 0.0894841775 * a - 1.291485548 * b;
+    const long3 = long * long * long;
+    const medium3 = medium * medium * medium;
+    const short3 = short * short * short;
+    const at = entries * node;
+    table[at] = fixedFromLinear(
+      4.0767416621 * long3 - 3.3077115913 * medium3 + 0.2309699292 * short3,
+    );
+    table[at + 1] = fixedFromLinear(
+      -1.2684380046 * long3 + 2.6097574011 * medium3 - 0.3413193965 * short3,
+    );
+    table[at + 2] = fixedFromLinear(
+      -0.0041960863 * long3 - 0.7034186147 * medium3 + 1.707614701 * short3,
+    );
   }
   return table;
 }

@@ -2,6 +2,7 @@ import type { BandInput } from '../blend/band-input.js';
 import { BandWorkerPool, bandWorkerSource } from '../blend/band-worker-pool.js';
 import { type HarmonyBandTask, harmonyBand } from './harmony-band.js';
 import { harmonyBandEntry, harmonyBandSource } from './harmony-band-source.js';
+import { harmonyKernelModule } from './wasm/harmony-kernel-module.js';
 
 /** Bands each thread gets, so that a thread slowed down elsewhere leaves some to the others. */
 const bandsPerThread = 4;
@@ -11,7 +12,7 @@ let pool: BandWorkerPool | undefined;
 /**
  * The worker threads of the harmony stage: the compositor's band worker pool (same start-up,
  * claims, progress and failure handling) running {@link harmonyBand} instead of the composite
- * kernel, with no WebAssembly module. Started on first use; idle workers do not keep the
+ * kernel, with the harmony WebAssembly kernel (`harmony-kernel.wat`) when there is one. Started on first use; idle workers do not keep the
  * process alive.
  *
  * @returns the pool.
@@ -19,7 +20,7 @@ let pool: BandWorkerPool | undefined;
 export function harmonyWorkerPool(): BandWorkerPool {
   pool ??= new BandWorkerPool(
     bandWorkerSource(harmonyBandSource(), harmonyBandEntry()),
-    () => null,
+    harmonyKernelModule,
   );
   return pool;
 }
@@ -58,10 +59,12 @@ export async function shareHarmonyBands(
     // allocates nothing and the reply copies nothing.
     const input = { task, transfer: [] } as unknown as BandInput;
     replies.push(
-      workers.run(owner - 1, input, { output: task.data, claim: { claims, band } }).catch(() => {
-        // A band the worker never claimed is run here below; one it claimed may be half done.
-        if (Atomics.load(claims, band) === 1) failed = true;
-      }),
+      workers
+        .run(owner - 1, input, { output: task.data, claim: { claims, band }, wasm: true })
+        .catch(() => {
+          // A band the worker never claimed is run here below; one it claimed may be half done.
+          if (Atomics.load(claims, band) === 1) failed = true;
+        }),
     );
   }
   const runHere = (band: number) => {
