@@ -16,7 +16,7 @@ export interface ColorStatistics {
 /** Bins of the histogram the statistics are read from: 5 bits per channel, 32³ of them. */
 const binCount = 1 << 15;
 /** Most pixels read: larger rasters are sampled on a regular grid (every 2nd row and column…). */
-const maxSamples = 1 << 20;
+const maxSamples = 1 << 18;
 
 /**
  * The step of the regular grid {@link colorStatistics} reads a raster on: every `step`-th row
@@ -24,7 +24,7 @@ const maxSamples = 1 << 20;
  *
  * @param width - the raster's width.
  * @param height - the raster's height.
- * @returns the step, 1 for rasters of at most 2²⁰ pixels.
+ * @returns the step, 1 for rasters of at most 2¹⁸ pixels.
  */
 export function statisticsStep(width: number, height: number): number {
   return Math.max(1, Math.ceil(Math.sqrt((width * height) / maxSamples)));
@@ -96,19 +96,20 @@ export function histogramStatistics(
   const binWeights: number[] = [];
   const color: OklabColor = { l: 0, a: 0, b: 0 };
   const scale = step * step;
-  const sums = [0, 0, 0, 0];
-  for (let bin = 0; bin < binCount * 4; bin += 4) {
-    for (let part = 0; part < 4; part++) {
-      let sum = 0;
-      for (const bins of histograms) sum += bins[bin + part]!;
-      sums[part] = sum;
+  // Added up into a fresh array (exact: sums of integers), then read bin by bin.
+  const sums = histograms.length === 1 ? histograms[0]! : new Float64Array(binCount * 4);
+  if (histograms.length > 1) {
+    for (const bins of histograms) {
+      for (let at = 0; at < sums.length; at++) sums[at] = sums[at]! + bins[at]!;
     }
-    const weight = sums[0]!;
+  }
+  for (let bin = 0; bin < binCount * 4; bin += 4) {
+    const weight = sums[bin]!;
     if (weight === 0) continue;
     oklabFromLinear(
-      linearFromUnit(sums[1]! / weight / 255),
-      linearFromUnit(sums[2]! / weight / 255),
-      linearFromUnit(sums[3]! / weight / 255),
+      linearFromUnit(sums[bin + 1]! / weight / 255),
+      linearFromUnit(sums[bin + 2]! / weight / 255),
+      linearFromUnit(sums[bin + 3]! / weight / 255),
       color,
     );
     colors.push(color.l, color.a, color.b);
@@ -121,8 +122,8 @@ export function histogramStatistics(
  * The alpha-weighted Oklab mean and spread of a raster's colours; transparent pixels do not
  * count, a half-transparent one counts half.
  *
- * One pass over the pixels (over at most 2²⁰ of them: a larger raster is read on a regular grid
- * of every n-th row and column) fills a histogram of 32³ colour bins, each holding the weighted
+ * One pass over the pixels (over at most 2¹⁸ of them, 512²: a larger raster is read on a regular
+ * grid of every n-th row and column) fills a histogram of 32³ colour bins, each holding the weighted
  * mean colour of its pixels; the statistics are then computed from the bins (at most 32768 Oklab
  * conversions, whatever the raster's size). A bin spans 8 levels per channel and is represented
  * by its exact mean colour, so the mean is off only by the curvature of the sRGB-to-Oklab map

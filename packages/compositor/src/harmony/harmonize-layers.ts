@@ -153,21 +153,11 @@ export async function harmonizeLayers(
     let known = statistics.get(index);
     if (known === undefined) {
       const raster = rasters[index]!;
-      if (!shares(raster)) known = colorStatistics(raster);
-      else if (isShared(raster)) known = await sharedColorStatistics(raster, threads);
-      else {
-        // Staged in reused shared memory (a copy costs far less than new memory's page faults).
-        const pool = harmonyWorkerPool();
-        const arena = pool.claimArena(0);
-        try {
-          const staged = arena.input(0, raster.data.length);
-          staged.set(raster.data);
-          const data = new Uint8ClampedArray(staged.buffer, 0, raster.data.length);
-          known = await sharedColorStatistics({ ...raster, data }, threads);
-        } finally {
-          pool.releaseArena(0, arena);
-        }
-      }
+      // Sampled (at most 2¹⁸ pixels): worth sharing only when no copy to shared memory is needed.
+      known =
+        shares(raster) && isShared(raster)
+          ? await sharedColorStatistics(raster, threads)
+          : colorStatistics(raster);
       statistics.set(index, known);
     }
     return known;

@@ -9,7 +9,12 @@ import {
   statisticsStep,
 } from './color-statistics.js';
 import { applyHarmonyTableHere } from './harmonize-raster.js';
-import { buildHarmonyTable, harmonyTransfer } from './harmony-table.js';
+import {
+  buildHarmonyTable,
+  harmonyGrid,
+  harmonyTableNodes,
+  harmonyTransfer,
+} from './harmony-table.js';
 import { shareHarmonyBands } from './share-harmony-bands.js';
 import { harmonyKernel } from './wasm/harmony-kernel-module.js';
 
@@ -74,9 +79,25 @@ export async function harmonizeShared(
 ): Promise<void> {
   const { source, target, amount, mode } = transfer;
   if (amount === 0 || source.weight === 0 || target.weight === 0) return;
-  const built = buildHarmonyTable(harmonyTransfer(source, target, amount, mode));
-  const table = new Uint16Array(new SharedArrayBuffer(built.byteLength));
-  table.set(built);
+  const { scale, offset } = harmonyTransfer(source, target, amount, mode);
+  const grid = harmonyGrid();
+  const table = new Uint16Array(new SharedArrayBuffer((grid.length / 3) * 8));
+  const tableBytes = new Uint8ClampedArray(table.buffer);
+  // The table's red planes, shared like rows (each node is computed alone: the same numbers).
+  const built = await shareHarmonyBands(threads, harmonyTableNodes, (rowStart, rowEnd) => ({
+    kind: 'build',
+    data: tableBytes,
+    width: 0,
+    rowStart,
+    rowEnd,
+    step: 1,
+    bins: null,
+    table,
+    grid,
+    transfer: [...scale, ...offset],
+    littleEndian,
+  }));
+  if (!built) table.set(buildHarmonyTable({ scale, offset }));
   const { width, height, data } = output;
   const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd, thread) => ({
     kind: 'table',

@@ -2,6 +2,7 @@ import { declaredName } from '../blend/composite-band-source.js';
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { accumulateHistogram } from './color-statistics.js';
 import { harmonyBand } from './harmony-band.js';
+import { fillHarmonyTable, fixedFromLinear } from './harmony-table.js';
 import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
 
 /**
@@ -13,7 +14,14 @@ import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
  * @returns the declarations, ready to be evaluated in a scope of their own.
  */
 export function harmonyBandSource(): string {
-  return [accumulateHistogram, applyHarmonyTable, applyHarmonyTableWasm, harmonyBand]
+  return [
+    accumulateHistogram,
+    fixedFromLinear,
+    fillHarmonyTable,
+    applyHarmonyTable,
+    applyHarmonyTableWasm,
+    harmonyBand,
+  ]
     .map((declared) =>
       declared
         .toString()

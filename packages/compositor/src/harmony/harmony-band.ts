@@ -1,13 +1,17 @@
 import { applyHarmonyTable } from './apply-harmony-table.js';
 import { accumulateHistogram } from './color-statistics.js';
+import { fillHarmonyTable } from './harmony-table.js';
 import { applyHarmonyTableWasm } from './wasm/apply-harmony-table-wasm.js';
 import type { HarmonyKernel } from './wasm/harmony-kernel-module.js';
 
 /** A band of rows of one raster for a harmony worker: a histogram or the table pass. */
 export interface HarmonyBandTask {
-  /** `histogram`: add the band's sampled pixels to `bins`; `table`: apply `table` in place. */
-  readonly kind: 'histogram' | 'table';
-  /** RGBA bytes of the whole raster, in shared memory. */
+  /**
+   * `histogram`: add the band's sampled pixels to `bins`; `build`: fill red planes `rowStart` to
+   * `rowEnd` of `table`; `table`: apply `table` to the band's rows in place.
+   */
+  readonly kind: 'histogram' | 'build' | 'table';
+  /** RGBA bytes of the whole raster (`build`: the table's bytes), in shared memory. */
   readonly data: Uint8ClampedArray;
   /** Pixels per row. */
   readonly width: number;
@@ -19,8 +23,12 @@ export interface HarmonyBandTask {
   readonly step: number;
   /** `histogram`: the running thread's histogram, in shared memory. */
   readonly bins: Float64Array | null;
-  /** `table`: the colour table, in shared memory. */
+  /** `build` and `table`: the colour table, in shared memory. */
   readonly table: Uint16Array | null;
+  /** `build`: the grid's Oklab colours (`harmonyGrid`), in shared memory. */
+  readonly grid?: Float64Array;
+  /** `build`: scale of L, a, b, then offset of L, a, b. */
+  readonly transfer?: readonly number[];
   /** Byte order of the machine. */
   readonly littleEndian: boolean;
   /**
@@ -40,6 +48,16 @@ export function harmonyBand(task: HarmonyBandTask): void {
   const { data, width, rowStart, rowEnd } = task;
   if (task.kind === 'histogram') {
     accumulateHistogram(data, width, rowStart, rowEnd, task.step, task.bins as Float64Array);
+    return;
+  }
+  if (task.kind === 'build') {
+    fillHarmonyTable(
+      task.grid as Float64Array,
+      task.table as Uint16Array,
+      task.transfer as number[],
+      rowStart,
+      rowEnd,
+    );
     return;
   }
   if (task.wasm) {

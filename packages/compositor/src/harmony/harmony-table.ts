@@ -51,10 +51,16 @@ export function harmonyTransfer(
 /** Oklab of every node of the grid (L, a, b per node), the same for every transfer. */
 let gridOklab: Float64Array | undefined;
 
-function nodesInOklab(): Float64Array {
+/**
+ * The Oklab colour of every node of the table's grid (L, a, b per node, red slowest), the same
+ * for every transfer: computed once, in shared memory so that worker threads can read it.
+ *
+ * @returns the grid.
+ */
+export function harmonyGrid(): Float64Array {
   if (gridOklab !== undefined) return gridOklab;
   const nodes = harmonyTableNodes;
-  const grid = new Float64Array(nodes * nodes * nodes * 3);
+  const grid = new Float64Array(new SharedArrayBuffer(nodes * nodes * nodes * 3 * 8));
   const linearOfNode = Float64Array.from({ length: nodes }, (_, node) =>
     linearFromUnit(node / (nodes - 1)),
   );
@@ -78,8 +84,13 @@ function nodesInOklab(): Float64Array {
  * A linear-light channel as sRGB in the table's fixed point, `round(unit × 2¹⁵)`, clamped to
  * 0..1 first. `x^(1/2.4)` is taken as `∛x · ⁴√∛x` (`x^(4/12) · x^(1/12)`): a cube root and two
  * square roots cost far less than a general power, and agree with it to the last bits.
+ *
+ * Worker threads run it from its source text, so it references nothing but its argument.
+ *
+ * @param linear - the channel, linear light (may be out of 0..1).
+ * @returns the fixed-point sRGB value, 0..32768.
  */
-function fixedFromLinear(linear: number): number {
+export function fixedFromLinear(linear: number): number {
   if (linear <= 0.0031308) return linear <= 0 ? 0 : Math.round(12.92 * linear * 32768);
   if (linear >= 1) return 32768;
   const root = Math.cbrt(linear);
@@ -93,15 +104,47 @@ function fixedFromLinear(linear: number): number {
  * value of 0..255 (so 0..32768), and an unused one. What {@link applyHarmonyTable} reads.
  *
  * @param transfer - the map, from {@link harmonyTransfer}.
+ * @param shared - in shared memory, for worker threads.
  * @returns the table.
  */
-export function buildHarmonyTable(transfer: HarmonyTransfer): Uint16Array {
-  const grid = nodesInOklab();
-  const count = grid.length / 3;
-  const table = new Uint16Array(count * entries);
-  const [scaleL, scaleA, scaleB] = transfer.scale;
-  const [offsetL, offsetA, offsetB] = transfer.offset;
-  for (let node = 0; node < count; node++) {
+export function buildHarmonyTable(transfer: HarmonyTransfer, shared = false): Uint16Array {
+  const grid = harmonyGrid();
+  const bytes = (grid.length / 3) * entries * 2;
+  const table = new Uint16Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  fillHarmonyTable(grid, table, [...transfer.scale, ...transfer.offset], 0, harmonyTableNodes);
+  return table;
+}
+
+/**
+ * Fills the nodes of red planes `planeStart` to `planeEnd` (exclusive) of a table of
+ * {@link buildHarmonyTable}: each plane separately, so that threads can share the planes.
+ *
+ * Worker threads run it from its source text, so it references nothing but its arguments and
+ * {@link fixedFromLinear}.
+ *
+ * @param grid - {@link harmonyGrid}.
+ * @param table - the table to fill.
+ * @param transfer - scale of L, a, b, then offset of L, a, b.
+ * @param planeStart - first red plane (node index along red).
+ * @param planeEnd - plane after the last.
+ */
+export function fillHarmonyTable(
+  grid: Float64Array,
+  table: Uint16Array,
+  transfer: readonly number[],
+  planeStart: number,
+  planeEnd: number,
+): void {
+  const [scaleL, scaleA, scaleB, offsetL, offsetA, offsetB] = transfer as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const plane = 33 * 33;
+  for (let node = planeStart * plane; node < planeEnd * plane; node++) {
     const l = grid[3 * node]! * scaleL + offsetL;
     const a = grid[3 * node + 1]! * scaleA + offsetA;
     const b = grid[3 * node + 2]! * scaleB + offsetB;
@@ -112,7 +155,7 @@ export function buildHarmonyTable(transfer: HarmonyTransfer): Uint16Array {
     const long3 = long * long * long;
     const medium3 = medium * medium * medium;
     const short3 = short * short * short;
-    const at = entries * node;
+    const at = 4 * node;
     table[at] = fixedFromLinear(
       4.0767416621 * long3 - 3.3077115913 * medium3 + 0.2309699292 * short3,
     );
@@ -123,5 +166,4 @@ export function buildHarmonyTable(transfer: HarmonyTransfer): Uint16Array {
       -0.0041960863 * long3 - 0.7034186147 * medium3 + 1.707614701 * short3,
     );
   }
-  return table;
 }

@@ -5,7 +5,7 @@ import { harmonyBandEntry, harmonyBandSource } from './harmony-band-source.js';
 import { harmonyKernelModule } from './wasm/harmony-kernel-module.js';
 
 /** Bands each thread gets, so that a thread slowed down elsewhere leaves some to the others. */
-const bandsPerThread = 4;
+const bandsPerThread = 8;
 
 let pool: BandWorkerPool | undefined;
 
