@@ -102,11 +102,15 @@ describe('applyHarmonyTableWasm', () => {
     const expected = input.slice();
     applyHarmonyTable(table, new Uint32Array(expected.buffer), 0, 150_000, true);
     const output = input.slice();
-    applyHarmonyTableWasm(kernel!, table, output, 0, 150_000);
+    applyHarmonyTableWasm(kernel!, table, output, output, 0, 150_000);
+    // Read from one array, written to another: the same bytes.
+    const copied = new Uint8ClampedArray(input.length);
+    applyHarmonyTableWasm(kernel!, table, input, copied, 0, 150_000);
+    expect(Buffer.from(copied).equals(Buffer.from(expected))).toBe(true);
     expect(Buffer.from(output).equals(Buffer.from(expected))).toBe(true);
     // A part only, across the 65536-pixel staging chunks.
     const part = input.slice();
-    applyHarmonyTableWasm(kernel!, table, part, 1000, 140_000);
+    applyHarmonyTableWasm(kernel!, table, part, part, 1000, 140_000);
     expect(
       Buffer.from(part.subarray(4000, 560_000)).equals(
         Buffer.from(expected.subarray(4000, 560_000)),

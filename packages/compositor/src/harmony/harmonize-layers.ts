@@ -174,12 +174,10 @@ export async function harmonizeLayers(
       });
     } else {
       const { amount, mode } = harmonyParameters(raster, { target, ...harmony });
-      const data = new Uint8ClampedArray(new SharedArrayBuffer(raster.data.length));
-      data.set(raster.data);
-      const output = { width: raster.width, height: raster.height, data };
-      // The copy has the same bytes, and is shared: its statistics are the layer's own.
-      rasters[index] = output;
       const source = await statisticsOf(index);
+      const data = new Uint8ClampedArray(new SharedArrayBuffer(raster.data.length));
+      const output = { width: raster.width, height: raster.height, data };
+      rasters[index] = output;
       await harmonizeShared(raster, output, { source, target, amount, mode }, threads);
     }
     statistics.delete(index);

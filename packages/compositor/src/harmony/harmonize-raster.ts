@@ -92,28 +92,37 @@ export function harmonyParameters(
  */
 export function harmonizeRaster(raster: Raster, options: HarmonizeRasterOptions): Raster {
   const { amount, mode } = harmonyParameters(raster, options);
-  const output = new Uint8ClampedArray(raster.data);
-  const result = { width: raster.width, height: raster.height, data: output };
+  const { width, height } = raster;
   const source = options.source ?? colorStatistics(raster);
-  if (amount === 0 || source.weight === 0 || options.target.weight === 0) return result;
+  if (amount === 0 || source.weight === 0 || options.target.weight === 0) {
+    return { width, height, data: new Uint8ClampedArray(raster.data) };
+  }
   const table = buildHarmonyTable(harmonyTransfer(source, options.target, amount, mode));
-  applyHarmonyTableHere(table, output);
-  return result;
+  const output = new Uint8ClampedArray(raster.data.length);
+  applyHarmonyTableHere(table, raster.data, output);
+  return { width, height, data: output };
 }
 
 /**
- * Applies a table to all of `data` on the calling thread: by the WebAssembly kernel where there
- * is one, else by the JavaScript loop (the same bytes).
+ * Applies a table to all of `source` into `target` on the calling thread: by the WebAssembly
+ * kernel where there is one, else by the JavaScript loop (the same bytes).
  *
  * @param table - the table from {@link buildHarmonyTable}.
- * @param data - RGBA bytes, changed in place.
+ * @param source - RGBA bytes to read.
+ * @param target - where the results go, the same size (or `source` itself).
  */
-export function applyHarmonyTableHere(table: Uint16Array, data: Uint8ClampedArray): void {
+export function applyHarmonyTableHere(
+  table: Uint16Array,
+  source: Uint8ClampedArray,
+  target: Uint8ClampedArray,
+): void {
   const kernel = harmonyKernel();
   if (kernel !== null) {
-    applyHarmonyTableWasm(kernel, table, data, 0, data.length >> 2);
+    applyHarmonyTableWasm(kernel, table, source, target, 0, source.length >> 2);
     return;
   }
+  if (target !== source) target.set(source);
+  const data = target;
   const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
   applyHarmonyTable(table, words, 0, words.length, littleEndian);
 }

@@ -57,12 +57,13 @@ export async function sharedColorStatistics(
 }
 
 /**
- * {@link harmonizeRaster} of `original`, already copied into `output` (shared memory), its
- * rows shared by `threads` threads: the same bytes as on one thread, since the table pass is
- * integer arithmetic pixel by pixel.
+ * {@link harmonizeRaster} of `original` into `output` (shared memory), its rows shared by
+ * `threads` threads: the same bytes as on one thread, since the table pass is integer
+ * arithmetic pixel by pixel. The rows of a worker's bands are copied into `output` as they are
+ * sent (the worker then works in place); the calling thread reads its bands from `original`.
  *
- * @param original - the layer as it was (to start again from, should a worker fail).
- * @param output - a copy of it in shared memory, harmonized in place.
+ * @param original - the layer.
+ * @param output - shared memory of its size, for the result.
  * @param transfer - the statistics and the options, checked.
  * @param threads - threads to share the rows across (at least 2).
  */
@@ -78,7 +79,10 @@ export async function harmonizeShared(
   threads: number,
 ): Promise<void> {
   const { source, target, amount, mode } = transfer;
-  if (amount === 0 || source.weight === 0 || target.weight === 0) return;
+  if (amount === 0 || source.weight === 0 || target.weight === 0) {
+    output.data.set(original.data);
+    return;
+  }
   const { scale, offset } = harmonyTransfer(source, target, amount, mode);
   const grid = harmonyGrid();
   const table = new Uint16Array(new SharedArrayBuffer((grid.length / 3) * 8));
@@ -99,20 +103,28 @@ export async function harmonizeShared(
   }));
   if (!built) table.set(buildHarmonyTable({ scale, offset }));
   const { width, height, data } = output;
-  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd, thread) => ({
-    kind: 'table',
-    data,
-    width,
-    rowStart,
-    rowEnd,
-    step: 1,
-    bins: null,
-    table,
-    littleEndian,
-    // Workers use their own instance of the kernel.
-    wasm: thread === 0 ? harmonyKernel() : null,
-  }));
+  const shared = await shareHarmonyBands(threads, height, (rowStart, rowEnd, thread) => {
+    if (thread !== 0) {
+      data.set(
+        original.data.subarray(rowStart * width * 4, rowEnd * width * 4),
+        rowStart * width * 4,
+      );
+    }
+    return {
+      kind: 'table',
+      data,
+      width,
+      rowStart,
+      rowEnd,
+      step: 1,
+      bins: null,
+      table,
+      littleEndian,
+      source: thread === 0 ? original.data : null,
+      // Workers use their own instance of the kernel.
+      wasm: thread === 0 ? harmonyKernel() : null,
+    };
+  });
   if (shared) return;
-  data.set(original.data);
-  applyHarmonyTableHere(table, data);
+  applyHarmonyTableHere(table, original.data, data);
 }

@@ -29,6 +29,11 @@ export interface HarmonyBandTask {
   readonly grid?: Float64Array;
   /** `build`: scale of L, a, b, then offset of L, a, b. */
   readonly transfer?: readonly number[];
+  /**
+   * `table`: the bytes to read instead of `data`'s own (the original raster, on the calling
+   * thread, whose rows were not copied into `data`), or `null`/absent to work in place.
+   */
+  readonly source?: Uint8ClampedArray | null;
   /** Byte order of the machine. */
   readonly littleEndian: boolean;
   /**
@@ -60,15 +65,20 @@ export function harmonyBand(task: HarmonyBandTask): void {
     );
     return;
   }
+  const source = task.source || data;
   if (task.wasm) {
     applyHarmonyTableWasm(
       task.wasm,
       task.table as Uint16Array,
+      source,
       data,
       rowStart * width,
       rowEnd * width,
     );
     return;
+  }
+  if (source !== data) {
+    data.set(source.subarray(rowStart * width * 4, rowEnd * width * 4), rowStart * width * 4);
   }
   const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
   applyHarmonyTable(

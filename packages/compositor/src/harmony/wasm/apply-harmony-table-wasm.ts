@@ -2,7 +2,8 @@ import type { HarmonyKernel } from './harmony-kernel-module.js';
 
 /**
  * {@link applyHarmonyTable} by the WebAssembly kernel: the same integer arithmetic, so the
- * same bytes. Lays out the per-byte tables, the tetrahedron strides and the colour table in the
+ * same bytes, read from `source` and written to `target` (the same array, or two of the same
+ * size: the pixels pass through the kernel's memory anyway, so a copy costs nothing more). Lays out the per-byte tables, the tetrahedron strides and the colour table in the
  * kernel's memory (see `harmony-kernel.wat`), then stages the pixels 65536 at a time. Only for
  * little-endian machines (the table's 16-bit entries are copied as they are).
  *
@@ -10,14 +11,16 @@ import type { HarmonyKernel } from './harmony-kernel-module.js';
  *
  * @param kernel - the instantiated kernel.
  * @param table - the table from {@link buildHarmonyTable}.
- * @param data - RGBA bytes, changed in place.
+ * @param source - RGBA bytes to read.
+ * @param target - where the results go (pixel `i` of `source` to pixel `i` of `target`).
  * @param start - first pixel.
  * @param end - pixel after the last one.
  */
 export function applyHarmonyTableWasm(
   kernel: HarmonyKernel,
   table: Uint16Array,
-  data: Uint8ClampedArray,
+  source: Uint8ClampedArray,
+  target: Uint8ClampedArray,
   start: number,
   end: number,
 ): void {
@@ -44,8 +47,8 @@ export function applyHarmonyTableWasm(
   const chunk = 65536;
   for (let from = start; from < end; from += chunk) {
     const count = Math.min(chunk, end - from);
-    memory.set(data.subarray(from * 4, (from + count) * 4), pixels);
+    memory.set(source.subarray(from * 4, (from + count) * 4), pixels);
     kernel.applyTable(pixels, count);
-    data.set(memory.subarray(pixels, pixels + count * 4), from * 4);
+    target.set(memory.subarray(pixels, pixels + count * 4), from * 4);
   }
 }
