@@ -85,7 +85,7 @@ export async function harmonizeShared(
   }
   const { scale, offset } = harmonyTransfer(source, target, amount, mode);
   const grid = harmonyGrid();
-  const table = new Uint16Array(new SharedArrayBuffer((grid.length / 3) * 8));
+  const table = new Uint16Array(new SharedArrayBuffer(harmonyTableNodes ** 3 * 8));
   const tableBytes = new Uint8ClampedArray(table.buffer);
   // The table's red planes, shared like rows (each node is computed alone: the same numbers).
   const built = await shareHarmonyBands(threads, harmonyTableNodes, (rowStart, rowEnd) => ({

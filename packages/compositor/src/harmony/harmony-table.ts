@@ -1,5 +1,5 @@
 import type { HarmonyMode } from '@layerloom/core';
-import { linearFromUnit, oklabFromLinear } from '../matte/oklab.js';
+import { linearFromUnit, oklabFromLinear, unitFromLinear } from '../matte/oklab.js';
 import type { ColorStatistics } from './color-statistics.js';
 
 /** Nodes per axis of the colour lookup table (a node every 255/32 ≈ 8 levels). */
@@ -51,16 +51,25 @@ export function harmonyTransfer(
 /** Oklab of every node of the grid (L, a, b per node), the same for every transfer. */
 let gridOklab: Float64Array | undefined;
 
+/** Steps of the sRGB encoding table that follows the grid in {@link harmonyGrid}. */
+const encodingSteps = 4096;
+
 /**
  * The Oklab colour of every node of the table's grid (L, a, b per node, red slowest), the same
- * for every transfer: computed once, in shared memory so that worker threads can read it.
+ * for every transfer, followed by the sRGB encoding in the table's fixed point at every 1/4096
+ * of linear light (4097 values, `unit × 2¹⁵` unrounded): computed once, in shared memory so
+ * that worker threads can read it.
  *
- * @returns the grid.
+ * @returns the grid and the encoding.
  */
 export function harmonyGrid(): Float64Array {
   if (gridOklab !== undefined) return gridOklab;
   const nodes = harmonyTableNodes;
-  const grid = new Float64Array(new SharedArrayBuffer(nodes * nodes * nodes * 3 * 8));
+  const count = nodes * nodes * nodes * 3;
+  const grid = new Float64Array(new SharedArrayBuffer((count + encodingSteps + 1) * 8));
+  for (let step = 0; step <= encodingSteps; step++) {
+    grid[count + step] = unitFromLinear(step / encodingSteps) * 32768;
+  }
   const linearOfNode = Float64Array.from({ length: nodes }, (_, node) =>
     linearFromUnit(node / (nodes - 1)),
   );
@@ -82,20 +91,24 @@ export function harmonyGrid(): Float64Array {
 
 /**
  * A linear-light channel as sRGB in the table's fixed point, `round(unit × 2¹⁵)`, clamped to
- * 0..1 first. `x^(1/2.4)` is taken as `∛x · ⁴√∛x` (`x^(4/12) · x^(1/12)`): a cube root and two
- * square roots cost far less than a general power, and agree with it to the last bits.
+ * 0..1 first: interpolated linearly in the encoding table of {@link harmonyGrid} (steps of
+ * 1/4096; off by at most about half a fixed-point unit, 0.004 of an 8-bit level), which costs
+ * far less than the power `x^(1/2.4)`.
  *
- * Worker threads run it from its source text, so it references nothing but its argument.
+ * Worker threads run it from its source text, so it references nothing but its arguments.
  *
  * @param linear - the channel, linear light (may be out of 0..1).
+ * @param grid - {@link harmonyGrid}.
+ * @param encoding - where the encoding starts in `grid`.
  * @returns the fixed-point sRGB value, 0..32768.
  */
-export function fixedFromLinear(linear: number): number {
-  if (linear <= 0.0031308) return linear <= 0 ? 0 : Math.round(12.92 * linear * 32768);
+export function fixedFromLinear(linear: number, grid: Float64Array, encoding: number): number {
+  if (!(linear > 0)) return 0;
   if (linear >= 1) return 32768;
-  const root = Math.cbrt(linear);
-  const unit = 1.055 * root * Math.sqrt(Math.sqrt(root)) - 0.055;
-  return Math.round(Math.min(1, unit) * 32768);
+  const position = linear * 4096;
+  const step = Math.floor(position);
+  const low = grid[encoding + step]!;
+  return Math.round(low + (position - step) * (grid[encoding + step + 1]! - low));
 }
 
 /**
@@ -109,7 +122,7 @@ export function fixedFromLinear(linear: number): number {
  */
 export function buildHarmonyTable(transfer: HarmonyTransfer, shared = false): Uint16Array {
   const grid = harmonyGrid();
-  const bytes = (grid.length / 3) * entries * 2;
+  const bytes = harmonyTableNodes ** 3 * entries * 2;
   const table = new Uint16Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   fillHarmonyTable(grid, table, [...transfer.scale, ...transfer.offset], 0, harmonyTableNodes);
   return table;
@@ -144,6 +157,7 @@ export function fillHarmonyTable(
     number,
   ];
   const plane = 33 * 33;
+  const encoding = 33 * plane * 3;
   for (let node = planeStart * plane; node < planeEnd * plane; node++) {
     const l = grid[3 * node]! * scaleL + offsetL;
     const a = grid[3 * node + 1]! * scaleA + offsetA;
@@ -158,12 +172,18 @@ export function fillHarmonyTable(
     const at = 4 * node;
     table[at] = fixedFromLinear(
       4.0767416621 * long3 - 3.3077115913 * medium3 + 0.2309699292 * short3,
+      grid,
+      encoding,
     );
     table[at + 1] = fixedFromLinear(
       -1.2684380046 * long3 + 2.6097574011 * medium3 - 0.3413193965 * short3,
+      grid,
+      encoding,
     );
     table[at + 2] = fixedFromLinear(
       -0.0041960863 * long3 - 0.7034186147 * medium3 + 1.707614701 * short3,
+      grid,
+      encoding,
     );
   }
 }
