@@ -10,6 +10,8 @@
  * a report, not a gate (exit code 0 either way), since a shared machine moves both figures.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   compositeRasters,
   dropShadow,
@@ -60,10 +62,15 @@ const same = threaded.every((raster, index) => {
   return raster.data.length === other.length && raster.data.every((byte, at) => byte === other[at]);
 });
 console.log(`Threaded and single-thread harmony give the same bytes: ${same ? 'yes' : 'NO'}`);
+// Garbage is collected before each timed run, so that no contender pays for the garbage of the
+// one before it (seven drop shadows and a harmonized stack are hundreds of megabytes).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 const times = contenders.map((): number[] => []);
 // Interleaved rounds, so that load from elsewhere on the machine hits every contender alike.
 for (let round = 0; round < warmUpRounds + rounds; round++) {
   for (const [index, contender] of contenders.entries()) {
+    collectGarbage();
     const start = performance.now();
     await contender.run();
     if (round >= warmUpRounds) times[index]!.push(performance.now() - start);
