@@ -1,3 +1,4 @@
+import { ValidationError } from '@layerloom/core';
 import { describe, expect, it } from 'vitest';
 import { noise } from '../../test/noise.js';
 import type { Raster } from '../raster.js';
@@ -55,6 +56,19 @@ describe('harmonizeLayers on worker threads', () => {
     const data = new Uint8ClampedArray(new SharedArrayBuffer(raster.data.length));
     data.set(raster.data);
     expect(await sharedColorStatistics({ ...raster, data }, 2)).toEqual(colorStatistics(raster));
+  });
+
+  it('rejects a malformed raster with a ValidationError', async () => {
+    const entries = [
+      { layer: { id: 'hero', harmonize: { to: 'scene' } }, raster: layer(700, 500, 1, 0) },
+      {
+        layer: { id: 'scene' },
+        raster: { width: 800, height: 600, data: new Uint8ClampedArray(3) },
+      },
+    ];
+    await expect(harmonizeLayers(entries, undefined, { threads: 2 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('rejects a bad thread count', async () => {

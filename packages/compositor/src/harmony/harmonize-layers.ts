@@ -7,6 +7,7 @@ import {
   type Layer,
   ValidationError,
 } from '@layerloom/core';
+import { assertRaster } from '../assert-raster.js';
 import type { Raster } from '../raster.js';
 import { type ColorStatistics, colorStatistics, paletteStatistics } from './color-statistics.js';
 import { harmonizeRaster, harmonyParameters } from './harmonize-raster.js';
@@ -143,10 +144,14 @@ export async function harmonizeLayers(
     );
   }
   const steps = resolveHarmony(entries, pathOf);
-  const shares = (raster: Raster) =>
-    threads > 1 &&
-    harmonyWorkerPool().available &&
-    raster.width * raster.height >= parallelThreshold;
+  const shares = (raster: Raster) => {
+    assertRaster(raster, ['raster']);
+    return (
+      threads > 1 &&
+      harmonyWorkerPool().available &&
+      raster.width * raster.height >= parallelThreshold
+    );
+  };
   const rasters = entries.map((entry) => entry.raster);
   const statistics = new Map<number, ColorStatistics>();
   const statisticsOf = async (index: number) => {
