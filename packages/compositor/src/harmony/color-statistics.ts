@@ -118,6 +118,9 @@ export function histogramStatistics(
   return weightedStatistics(colors, binWeights);
 }
 
+/** The calling thread's histogram for {@link colorStatistics}, zeroed, when not in use. */
+let scratch: Float64Array | undefined;
+
 /**
  * The alpha-weighted Oklab mean and spread of a raster's colours; transparent pixels do not
  * count, a half-transparent one counts half.
@@ -138,9 +141,14 @@ export function colorStatistics(raster: Raster): ColorStatistics {
   assertRaster(raster, ['raster']);
   const { width, height, data } = raster;
   const step = statisticsStep(width, height);
-  const bins = emptyHistogram();
+  // A histogram reused from call to call (1 MiB: new memory would cost more than the sampling).
+  const bins = scratch ?? emptyHistogram();
+  scratch = undefined;
   accumulateHistogram(data, width, 0, height, step, bins);
-  return histogramStatistics([bins], step);
+  const statistics = histogramStatistics([bins], step);
+  bins.fill(0);
+  scratch = bins;
+  return statistics;
 }
 
 /**
