@@ -286,9 +286,10 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
         }),
       );
       checkAbort();
-      const harmonized = harmonizeLayers(
+      const harmonized = await harmonizeLayers(
         layers.map(({ layer }, index) => ({ layer, raster: matted[index]! })),
         (index) => ['layers', index, 'layer'],
+        threads === undefined ? {} : { threads },
       );
       const base = solidRaster(width, height, background);
       const prepared: RasterLayer[] = [];

@@ -28,7 +28,12 @@ export {
   paletteStatistics,
 } from './harmony/color-statistics.js';
 export { type DropShadow, type DropShadowOptions, dropShadow } from './harmony/drop-shadow.js';
-export { type HarmonyEntry, harmonizeLayers } from './harmony/harmonize-layers.js';
+export {
+  type HarmonizeLayersOptions,
+  type HarmonyEntry,
+  harmonizeLayers,
+  harmonizeLayersSync,
+} from './harmony/harmonize-layers.js';
 export { type HarmonizeRasterOptions, harmonizeRaster } from './harmony/harmonize-raster.js';
 export { type LightWrapOptions, lightWrap } from './harmony/light-wrap.js';
 export { featherMask } from './mask/feather-mask.js';

@@ -5,7 +5,8 @@
  * then PNG encodes until a worker answers with compressed chunks.
  * A second build minifies and keeps names (esbuild's `keepNames`: functions renamed in the
  * text keep their old `name`), which the workers' source must survive too; its composite has
- * layers in every mode with loops of its own.
+ * layers in every mode with loops of its own. The harmony workers (a kernel source of their
+ * own) are run from all four bundles too.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,8 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 const directory = mkdtempSync(join(root, '.tmp', 'compositor-build-'));
 const minified = mkdtempSync(join(root, '.tmp', 'compositor-build-minified-'));
 
-// Counts the workers started and the bands they return, then composites through them.
-const probe = (load: string, moreLayers = '') => `
+// Counts the workers started and the bands they return.
+const counter = `
 const threads = require('node:worker_threads');
 const { syncBuiltinESMExports } = require('node:module');
 const stats = { started: 0, answered: 0, failed: 0, pngChunks: 0 };
@@ -38,13 +39,16 @@ threads.Worker = class extends Original {
   }
 };
 syncBuiltinESMExports();
+const raster = (width, height, seed) => {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let index = 0; index < data.length; index++) data[index] = (index * seed * 2654435761) >>> 24;
+  return { width, height, data };
+};`;
+
+// Composites through the workers.
+const probe = (load: string, moreLayers = '') => `${counter}
 (async () => {
   const { compositeRasters, compositeRastersSync, encodeImage } = ${load};
-  const raster = (width, height, seed) => {
-    const data = new Uint8ClampedArray(width * height * 4);
-    for (let index = 0; index < data.length; index++) data[index] = (index * seed * 2654435761) >>> 24;
-    return { width, height, data };
-  };
   const base = raster(640, 480, 3);
   const layers = [
     { raster: raster(420, 400, 5), left: -10, top: 5, blend: 'color-dodge', opacity: 0.6 },
@@ -69,6 +73,25 @@ syncBuiltinESMExports();
   const pngOnWorkers = stats.pngChunks > 0;
   delete stats.pngChunks;
   console.log(JSON.stringify({ same, ...stats, answered: stats.answered > 0, pngSame, pngOnWorkers }));
+})();
+`;
+
+// Harmonizes through the harmony workers (their own kernel source, and WebAssembly kernel).
+const harmonyProbe = (load: string) => `${counter}
+(async () => {
+  const { harmonizeLayers, harmonizeLayersSync } = ${load};
+  const entries = [
+    { layer: { id: 'hero', harmonize: { to: 'scene', amount: 0.7 } }, raster: raster(700, 500, 5) },
+    { layer: { id: 'scene' }, raster: raster(640, 480, 3) },
+  ];
+  const expected = Buffer.from(harmonizeLayersSync(entries)[0].data);
+  let same = true;
+  for (let attempt = 0; attempt < 50 && stats.answered === 0; attempt++) {
+    const [hero] = await harmonizeLayers(entries, undefined, { threads: 3 });
+    same = same && Buffer.compare(Buffer.from(hero.data), expected) === 0;
+  }
+  delete stats.pngChunks;
+  console.log(JSON.stringify({ same, ...stats, answered: stats.answered > 0 }));
 })();
 `;
 
@@ -105,6 +128,11 @@ async function buildInto(
   writeFileSync(
     join(outDir, 'probe.mjs'),
     `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${probe("await import('./index.js')", moreLayers)}`,
+  );
+  writeFileSync(join(outDir, 'harmony-probe.cjs'), harmonyProbe("require('./index.cjs')"));
+  writeFileSync(
+    join(outDir, 'harmony-probe.mjs'),
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${harmonyProbe("await import('./index.js')")}`,
   );
 }
 
@@ -145,4 +173,16 @@ describe('the built package', () => {
       expect(result).toEqual(expectedProbe);
     },
   );
+
+  it.each([
+    ['harmony-probe.mjs', directory],
+    ['harmony-probe.cjs', directory],
+    ['harmony-probe.mjs, minified with names kept', minified],
+    ['harmony-probe.cjs, minified with names kept', minified],
+  ])('harmonizes on worker threads from %s', (label, outDir) => {
+    const file = label.split(',')[0]!;
+    const output = execFileSync(process.execPath, [join(outDir, file)], { encoding: 'utf8' });
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(result).toEqual({ same: true, started: 2, answered: true, failed: 0 });
+  });
 });

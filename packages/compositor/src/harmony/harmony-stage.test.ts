@@ -144,7 +144,7 @@ describe('the harmony stage of createCompositor', () => {
   it('gives the same bytes on worker threads as on the calling thread', async () => {
     const hero = await decodeImage(subjectOnGreen().bytes);
     const scene = await decodeImage(coldScene().bytes);
-    const [matched] = harmonizeLayers([
+    const [matched] = await harmonizeLayers([
       { layer: { id: 'hero', harmonize: { to: 'scene', amount: 0.7 } }, raster: hero },
       { layer: { id: 'scene' }, raster: scene },
     ]);
