@@ -51,34 +51,52 @@ function blurAlpha(alpha: Uint8Array, width: number, height: number, blur: numbe
   if (factor <= 1) return featherMask(alpha, width, height, blur);
   const smallWidth = Math.ceil(width / factor);
   const smallHeight = Math.ceil(height / factor);
+  // Box average: each cell's sum over its pixels, divided by its pixel count (edge cells are
+  // smaller). Cell columns are looked up, not divided, per pixel.
+  const cellOfX = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOfX[x] = Math.floor(x / factor);
   const sums = new Float64Array(smallWidth * smallHeight);
-  const counts = new Float64Array(smallWidth * smallHeight);
   for (let y = 0; y < height; y++) {
     const row = Math.floor(y / factor) * smallWidth;
+    const start = y * width;
     for (let x = 0; x < width; x++) {
-      const cell = row + Math.floor(x / factor);
-      sums[cell] = sums[cell]! + alpha[y * width + x]!;
-      counts[cell] = counts[cell]! + 1;
+      const cell = row + cellOfX[x]!;
+      sums[cell] = sums[cell]! + alpha[start + x]!;
     }
   }
   const small = new Uint8Array(sums.length);
-  for (let cell = 0; cell < small.length; cell++) small[cell] = sums[cell]! / counts[cell]!;
+  for (let cellY = 0; cellY < smallHeight; cellY++) {
+    const rows = Math.min(factor, height - cellY * factor);
+    for (let cellX = 0; cellX < smallWidth; cellX++) {
+      const cell = cellY * smallWidth + cellX;
+      small[cell] = sums[cell]! / (rows * Math.min(factor, width - cellX * factor));
+    }
+  }
   const blurred = featherMask(small, smallWidth, smallHeight, blur / factor);
+  // Bilinear scale back up, in two passes that give the same values as the direct formula:
+  // each reduced row across the full width once, then each output row between two of those.
+  const across = new Float64Array(smallHeight * width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(smallWidth - 1, Math.max(0, (x + 0.5) / factor - 0.5));
+    const x0 = Math.floor(sx);
+    const x1 = Math.min(smallWidth - 1, x0 + 1);
+    const fx = sx - x0;
+    for (let cellY = 0; cellY < smallHeight; cellY++) {
+      const cells = cellY * smallWidth;
+      across[cellY * width + x] = blurred[cells + x0]! * (1 - fx) + blurred[cells + x1]! * fx;
+    }
+  }
   const output = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const sy = Math.min(smallHeight - 1, Math.max(0, (y + 0.5) / factor - 0.5));
     const y0 = Math.floor(sy);
-    const y1 = Math.min(smallHeight - 1, y0 + 1);
+    const upper = y0 * width;
+    const lower = Math.min(smallHeight - 1, y0 + 1) * width;
     const fy = sy - y0;
+    const keep = 1 - fy;
+    const start = y * width;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(smallWidth - 1, Math.max(0, (x + 0.5) / factor - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(smallWidth - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = blurred[y0 * smallWidth + x0]! * (1 - fx) + blurred[y0 * smallWidth + x1]! * fx;
-      const bottom =
-        blurred[y1 * smallWidth + x0]! * (1 - fx) + blurred[y1 * smallWidth + x1]! * fx;
-      output[y * width + x] = Math.round(top * (1 - fy) + bottom * fy);
+      output[start + x] = Math.round(across[upper + x]! * keep + across[lower + x]! * fy);
     }
   }
   return output;
@@ -129,15 +147,20 @@ export function dropShadow(raster: Raster, options: DropShadowOptions = {}): Dro
   }
   if (blur > 0) alpha = blurAlpha(alpha, width, height, blur);
   const scale = opacity * color.a;
+  // One 32-bit word a pixel: the colour, and the alpha looked up from a table of the 256 values.
+  const pixelOf = new Uint32Array(256);
+  for (let value = 1; value < 256; value++) {
+    const bytes = new Uint8ClampedArray(pixelOf.buffer, value * 4, 4);
+    bytes[0] = color.r;
+    bytes[1] = color.g;
+    bytes[2] = color.b;
+    bytes[3] = Math.round(value * scale);
+  }
   const data = new Uint8ClampedArray(width * height * 4);
+  const words = new Uint32Array(data.buffer);
   for (let index = 0; index < alpha.length; index++) {
     const value = alpha[index]!;
-    if (value === 0) continue;
-    const at = index * 4;
-    data[at] = color.r;
-    data[at + 1] = color.g;
-    data[at + 2] = color.b;
-    data[at + 3] = Math.round(value * scale);
+    if (value !== 0) words[index] = pixelOf[value]!;
   }
   const radians = (angle * Math.PI) / 180;
   return {
