@@ -1,5 +1,11 @@
-import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient, httpTimeoutsOf } from '@layerloom/core/http';
+import { expected, type Provider, parseWithSchema } from '@layerloom/core';
+import {
+  createHttpClient,
+  type HttpClient,
+  httpTimeoutsOf,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import { createFalImageProvider } from './create-fal-image-provider.js';
 import { describeFalError } from './describe-fal-error.js';
@@ -38,11 +44,6 @@ const modelIdSchema = z
     expected(modelIdPhrase),
   );
 
-const environmentKey = () => {
-  const value = process.env.FAL_KEY;
-  return value === undefined || value === '' ? undefined : value;
-};
-
 /**
  * Creates the fal.ai adapter: FLUX, FLUX LoRA, Recraft and any other fal model, through fal's
  * queue API (or its synchronous API with the option `mode: 'sync'`).
@@ -68,24 +69,22 @@ export function createFal(settings: FalProviderSettings = {}): FalProvider {
   const clientFor = (kind: 'queue' | 'sync') => (): HttpClient => {
     const existing = clients.get(kind);
     if (existing !== undefined) return existing;
-    const apiKey = parsed.apiKey ?? environmentKey();
-    if (apiKey === undefined) {
-      throw ValidationError.field(
-        ['apiKey'],
-        'Expected `apiKey` or the FAL_KEY environment variable to hold a fal API key, got nothing',
-        'fal settings',
-      );
-    }
-    const extra = Object.fromEntries(
-      Object.entries(parsed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
+    const apiKey = resolveApiKey(parsed.apiKey, {
+      variables: ['FAL_KEY'],
+      expected: 'the FAL_KEY environment variable to hold a fal API key',
+      subject: 'fal settings',
+    });
     const client = createHttpClient({
       provider: 'fal',
       baseURL:
         kind === 'queue'
           ? (parsed.baseURL ?? defaultFalQueueURL)
           : (parsed.syncBaseURL ?? defaultFalSyncURL),
-      headers: { authorization: `Key ${apiKey}`, accept: 'application/json', ...extra },
+      headers: {
+        authorization: `Key ${apiKey}`,
+        accept: 'application/json',
+        ...lowerCaseHeaders(parsed.headers),
+      },
       secrets: [apiKey],
       requestIdHeader: 'x-fal-request-id',
       describeError: describeFalError,

@@ -1,5 +1,11 @@
-import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient, httpTimeoutsOf } from '@layerloom/core/http';
+import { expected, type Provider, parseWithSchema } from '@layerloom/core';
+import {
+  createHttpClient,
+  type HttpClient,
+  httpTimeoutsOf,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import { createGoogleImageProvider } from './create-google-image-provider.js';
 import { describeGoogleError } from './describe-google-error.js';
@@ -32,11 +38,6 @@ const modelIdSchema = z
   .string(expected('a model id such as "gemini-2.5-flash-image"'))
   .min(1, expected('a model id such as "gemini-2.5-flash-image"'));
 
-const environment = (name: string) => {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
-};
-
 /**
  * Creates the Google adapter: the Gemini API's image models — Gemini image generation and
  * editing (`generateContent`) and Imagen (`predict`).
@@ -59,21 +60,16 @@ export function createGoogle(settings: GoogleProviderSettings = {}): GoogleProvi
 
   const getClient = (): HttpClient => {
     if (client !== undefined) return client;
-    const apiKey = parsed.apiKey ?? environment('GOOGLE_API_KEY') ?? environment('GEMINI_API_KEY');
-    if (apiKey === undefined) {
-      throw ValidationError.field(
-        ['apiKey'],
-        'Expected `apiKey` or the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable to hold a Gemini API key, got nothing',
-        'Google settings',
-      );
-    }
-    const extra = Object.fromEntries(
-      Object.entries(parsed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
+    const apiKey = resolveApiKey(parsed.apiKey, {
+      variables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+      expected:
+        'the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable to hold a Gemini API key',
+      subject: 'Google settings',
+    });
     client = createHttpClient({
       provider: 'google',
       baseURL: parsed.baseURL ?? defaultGoogleBaseURL,
-      headers: { 'x-goog-api-key': apiKey, ...extra },
+      headers: { 'x-goog-api-key': apiKey, ...lowerCaseHeaders(parsed.headers) },
       secrets: [apiKey],
       describeError: describeGoogleError,
       ...httpTimeoutsOf(parsed),

@@ -1,5 +1,12 @@
-import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient, httpTimeoutsOf } from '@layerloom/core/http';
+import { expected, type Provider, parseWithSchema } from '@layerloom/core';
+import {
+  createHttpClient,
+  environmentValue,
+  type HttpClient,
+  httpTimeoutsOf,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import { createOpenAIImageProvider } from './create-openai-image-provider.js';
 import { describeOpenAIError } from './describe-openai-error.js';
@@ -32,11 +39,6 @@ const modelIdSchema = z
   .string(expected('a model id such as "gpt-image-1"'))
   .min(1, expected('a model id such as "gpt-image-1"'));
 
-const environment = (name: string) => {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
-};
-
 /**
  * Creates the OpenAI Images adapter.
  *
@@ -58,26 +60,20 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
 
   const getClient = (): HttpClient => {
     if (client !== undefined) return client;
-    const apiKey = parsed.apiKey ?? environment('OPENAI_API_KEY');
-    if (apiKey === undefined) {
-      throw ValidationError.field(
-        ['apiKey'],
-        'Expected `apiKey` or the OPENAI_API_KEY environment variable to hold an OpenAI API key, got nothing',
-        'OpenAI settings',
-      );
-    }
-    const organization = parsed.organization ?? environment('OPENAI_ORG_ID');
-    const project = parsed.project ?? environment('OPENAI_PROJECT_ID');
+    const apiKey = resolveApiKey(parsed.apiKey, {
+      variables: ['OPENAI_API_KEY'],
+      expected: 'the OPENAI_API_KEY environment variable to hold an OpenAI API key',
+      subject: 'OpenAI settings',
+    });
+    const organization = parsed.organization ?? environmentValue('OPENAI_ORG_ID');
+    const project = parsed.project ?? environmentValue('OPENAI_PROJECT_ID');
     const own: Record<string, string> = { authorization: `Bearer ${apiKey}` };
     if (organization !== undefined) own['openai-organization'] = organization;
     if (project !== undefined) own['openai-project'] = project;
-    const extra = Object.fromEntries(
-      Object.entries(parsed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
     client = createHttpClient({
       provider: 'openai',
-      baseURL: parsed.baseURL ?? environment('OPENAI_BASE_URL') ?? defaultOpenAIBaseURL,
-      headers: { ...own, ...extra },
+      baseURL: parsed.baseURL ?? environmentValue('OPENAI_BASE_URL') ?? defaultOpenAIBaseURL,
+      headers: { ...own, ...lowerCaseHeaders(parsed.headers) },
       secrets: [apiKey],
       describeError: describeOpenAIError,
       ...httpTimeoutsOf(parsed),

@@ -1,5 +1,10 @@
-import { expected, type Provider, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient } from '@layerloom/core/http';
+import { expected, type Provider, parseWithSchema } from '@layerloom/core';
+import {
+  createHttpClient,
+  type HttpClient,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import { createReplicateImageProvider } from './create-replicate-image-provider.js';
 import { describeReplicateError } from './describe-replicate-error.js';
@@ -43,11 +48,6 @@ const modelIdSchema = z
   .string(expected(`a Replicate model id: ${modelIdShapes}`))
   .min(1, expected(`a Replicate model id: ${modelIdShapes}`));
 
-const environment = (name: string) => {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
-};
-
 /**
  * Creates the Replicate adapter: runs image models as Replicate predictions (sync mode with
  * `Prefer: wait`, then polling), cancels the predictions it gives up on, and downloads the
@@ -75,21 +75,15 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Repli
 
   const getClient = (): HttpClient => {
     if (client !== undefined) return client;
-    const apiKey = parsed.apiKey ?? environment('REPLICATE_API_TOKEN');
-    if (apiKey === undefined) {
-      throw ValidationError.field(
-        ['apiKey'],
-        'Expected `apiKey` or the REPLICATE_API_TOKEN environment variable to hold a Replicate API token, got nothing',
-        'Replicate settings',
-      );
-    }
-    const extra = Object.fromEntries(
-      Object.entries(parsed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
+    const apiKey = resolveApiKey(parsed.apiKey, {
+      variables: ['REPLICATE_API_TOKEN'],
+      expected: 'the REPLICATE_API_TOKEN environment variable to hold a Replicate API token',
+      subject: 'Replicate settings',
+    });
     client = createHttpClient({
       provider: 'replicate',
       baseURL: parsed.baseURL ?? defaultReplicateBaseURL,
-      headers: { authorization: `Bearer ${apiKey}`, ...extra },
+      headers: { authorization: `Bearer ${apiKey}`, ...lowerCaseHeaders(parsed.headers) },
       secrets: [apiKey],
       describeError: (response) => describeReplicateError(response, [apiKey]),
       timeoutMs: parsed.timeoutMs ?? 120_000,

@@ -1,5 +1,10 @@
-import { expected, parseWithSchema, ValidationError } from '@layerloom/core';
-import { createHttpClient, type HttpClient } from '@layerloom/core/http';
+import { expected, parseWithSchema } from '@layerloom/core';
+import {
+  createHttpClient,
+  type HttpClient,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from '@layerloom/core/http';
 import { z } from 'zod';
 import {
   createStabilityImageProvider,
@@ -87,25 +92,18 @@ export function createStability(settings: StabilityProviderSettings = {}): Stabi
 
   const getClient = (): HttpClient => {
     if (client !== undefined) return client;
-    const fromEnvironment = process.env[stabilityApiKeyVariable];
-    const apiKey = parsed.apiKey ?? (fromEnvironment === '' ? undefined : fromEnvironment);
-    if (apiKey === undefined) {
-      throw ValidationError.field(
-        ['apiKey'],
-        `Expected \`apiKey\` or the ${stabilityApiKeyVariable} environment variable to hold a Stability API key, got nothing`,
-        'Stability settings',
-      );
-    }
+    const apiKey = resolveApiKey(parsed.apiKey, {
+      variables: [stabilityApiKeyVariable],
+      expected: `the ${stabilityApiKeyVariable} environment variable to hold a Stability API key`,
+      subject: 'Stability settings',
+    });
     const own: Record<string, string> = { authorization: `Bearer ${apiKey}` };
     if (parsed.clientId !== undefined) own['stability-client-id'] = parsed.clientId;
     if (parsed.clientVersion !== undefined) own['stability-client-version'] = parsed.clientVersion;
-    const extra = Object.fromEntries(
-      Object.entries(parsed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
     client = createHttpClient({
       provider: 'stability',
       baseURL: parsed.baseURL ?? defaultStabilityBaseURL,
-      headers: { ...own, ...extra },
+      headers: { ...own, ...lowerCaseHeaders(parsed.headers) },
       secrets: [apiKey],
       describeError: describeStabilityError,
       timeoutMs: parsed.timeoutMs ?? 300_000,

@@ -53,6 +53,12 @@ export { isRetryableStatus } from './is-retryable-status.js';
 export { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 export { readServerAddress, type ServerAddress } from './read-server-address.js';
 export { redactSecrets } from './redact-secrets.js';
+export {
+  type ApiKeySource,
+  environmentValue,
+  lowerCaseHeaders,
+  resolveApiKey,
+} from './resolve-api-key.js';
 export { type ResponseFailureDetails, responseFailure } from './response-failure.js';
 export { serializeJsonBody } from './serialize-json-body.js';
 export { parseServerSentEvents, type ServerSentEvent } from './server-sent-events.js';
