@@ -24,8 +24,7 @@ import {
   type PaintContext,
   type PaintedStep,
   paintStep,
-  planRender,
-  resolveRenderInput,
+  planRenderInput,
   stepEvents,
 } from '@layerloom/core/pipeline';
 
@@ -37,7 +36,8 @@ export async function renderSequentially(
   onEvent: (event: RenderEvent) => void = () => {},
 ): Promise<RenderResult> {
   const startedAt = systemClock.now();
-  const plan = planRender(resolveRenderInput(text, undefined), { providers });
+  // Parses the text, resolves any `use`d world packs (from the working directory) and plans.
+  const plan = await planRenderInput(text, {}, providers);
   const planMs = systemClock.now() - startedAt;
   const elapsed = () => systemClock.now() - startedAt;
   const context: PaintContext = {
