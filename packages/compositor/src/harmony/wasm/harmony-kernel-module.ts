@@ -9,9 +9,12 @@ import { harmonyKernelWasm } from './harmony-kernel-bytes.js';
 
 /** The exports of `harmony-kernel.wat`, instantiated; see the `.wat` file for the layout. */
 export interface HarmonyKernel {
-  /** The instance's memory (10 pages: the tables, then up to 65536 pixels). */
+  /** The instance's memory (10 pages: the colour table, then up to 65536 pixels). */
   readonly memory: WasmMemory;
-  /** Applies the staged table to `count` staged pixels at byte `pixels`, in place. */
+  /**
+   * Applies the staged table to `count` staged pixels at byte `pixels`, in place (reading, and
+   * writing back unchanged, up to 3 pixels after them).
+   */
   readonly applyTable: (pixels: number, count: number) => void;
 }
 

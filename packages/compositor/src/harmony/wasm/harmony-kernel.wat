@@ -3,105 +3,202 @@
 ;; a test fails when the committed bytes differ from this file's.
 ;;
 ;; The same integer arithmetic as `../apply-harmony-table.ts` (so the same bytes), laid out by
-;; `../harmony-band.ts` in this module's memory:
-;;   0     offsets of the lower node along red, by byte (256 × i32, bytes into the table)
-;;   1024  the same along green; 2048 along blue
-;;   3072  the fraction towards the next node × 255, by byte (256 × i32)
-;;   4096  by tetrahedron code ×4: the table stride along the axis of the largest fraction
-;;   4128  the same along the axis of the smallest fraction
-;;   8192  the table: 33³ nodes of four u16 (red, green, blue, 0), 8 bytes a node
-;;   327680 the pixels: RGBA bytes (memory order R, G, B, A, whatever the machine's)
-;; The colour channels of a node are the lanes of one i32x4: the four corners of the
-;; tetrahedron are four 64-bit loads, each widened and multiplied by its weight.
+;; `apply-harmony-table-wasm.ts` in this module's memory:
+;;   0      the table: 33³ nodes of four i16, each entry less 16384 (so −16384..16384: red,
+;;          green, blue, unused), 8 bytes a node, red slowest (strides 8712, 264 and 8 bytes)
+;;   288000 scratch for a group of four pixels: corners c0, c1, c2 (byte offsets, 4 × i32 each),
+;;          then the weights of c0 and c1, then those of c2 and c3 (4 × two i16 each)
+;;   327680 the pixels: RGBA bytes (memory order R, G, B, A, whatever the machine's), room for
+;;          65536 and 3 more (the last group of four reads and rewrites up to 3 pixels past
+;;          the end, unchanged)
+;; Four pixels a step, one 32-bit lane each, red and blue in its two 16-bit halves (green and
+;; alpha in another vector): a byte's lower node is byte × 257 >> 11 (which is
+;; min(31, floor(byte × 32 / 255)) for every byte), its fraction byte × 32 − node × 255. The
+;; tetrahedron's corners: one node along the axis of the largest fraction, and the far corner
+;; less one node along that of the smallest (on a tie either one: the corner it picks then has
+;; weight 0). Per pixel, two corners' entries interleaved are multiplied by their two weights
+;; and added in one `i32x4.dot_i16x8_s`; the weights sum to 255, so the entries' 16384 less
+;; comes back as 255 × 16384, added with the rounding.
 (module
   (memory (export "memory") 10)
 
   ;; Applies the table to `n` pixels at `p`, in place; transparent pixels are left as they are.
   (func (export "applyTable") (param $p i32) (param $n i32)
-    (local $end i32) (local $word i32) (local $alpha i32) (local $key i32) (local $previous i32)
-    (local $colour i32) (local $red i32) (local $green i32) (local $blue i32)
-    (local $fr i32) (local $fg i32) (local $fb i32) (local $code i32)
-    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
-    (local $max i32) (local $min i32) (local $mid i32) (local $sum v128)
+    (local $end i32) (local $corner i32) (local $left v128) (local $word v128) (local $keep v128)
+    (local $rb v128) (local $ga v128) (local $fr v128) (local $fg v128) (local $fb v128)
+    (local $max v128) (local $mid v128) (local $min v128) (local $c0 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $alpha v128) (local $bytes v128) (local $round v128)
+    (local $red v128) (local $green v128) (local $blue v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $previous (i32.const -1))
+    (local.set $left (i32x4.splat (local.get $n)))
+    (local.set $alpha (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))
+    (local.set $bytes (v128.const i32x4 0x00ff00ff 0x00ff00ff 0x00ff00ff 0x00ff00ff))
+    ;; 255 × 16384 for the entries' offset, and 16384 to round the shift by 15.
+    (local.set $round (v128.const i32x4 0x400000 0x400000 0x400000 0x400000))
+    (local.set $red (v128.const i32x4 8712 8712 8712 8712))
+    (local.set $green (v128.const i32x4 264 264 264 264))
+    (local.set $blue (v128.const i32x4 8 8 8 8))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $word (i32.load (local.get $p)))
-        (local.set $alpha (i32.and (local.get $word) (i32.const 0xff000000)))
-        (if (local.get $alpha)
-          (then
-            (local.set $key (i32.xor (local.get $word) (local.get $alpha)))
-            (if (i32.ne (local.get $key) (local.get $previous))
-              (then
-                (local.set $previous (local.get $key))
-                (local.set $red (i32.shl (i32.and (local.get $word) (i32.const 255)) (i32.const 2)))
-                (local.set $green
-                  (i32.shl
-                    (i32.and (i32.shr_u (local.get $word) (i32.const 8)) (i32.const 255))
-                    (i32.const 2)))
-                (local.set $blue (i32.shl (i32.shr_u (local.get $key) (i32.const 16)) (i32.const 2)))
-                (local.set $fr (i32.load offset=3072 (local.get $red)))
-                (local.set $fg (i32.load offset=3072 (local.get $green)))
-                (local.set $fb (i32.load offset=3072 (local.get $blue)))
-                (local.set $c0
-                  (i32.add
-                    (i32.add
-                      (i32.load offset=0 (local.get $red))
-                      (i32.load offset=1024 (local.get $green)))
-                    (i32.load offset=2048 (local.get $blue))))
-                ;; Tetrahedron code (red ≥ green, green ≥ blue, red ≥ blue), ×4 for i32 entries.
-                (local.set $code
-                  (i32.or
-                    (i32.or
-                      (i32.shl (i32.ge_u (local.get $fr) (local.get $fg)) (i32.const 4))
-                      (i32.shl (i32.ge_u (local.get $fg) (local.get $fb)) (i32.const 3)))
-                    (i32.shl (i32.ge_u (local.get $fr) (local.get $fb)) (i32.const 2))))
-                (local.set $c1 (i32.add (local.get $c0) (i32.load offset=4096 (local.get $code))))
-                ;; The far corner: one node along each axis, (33² + 33 + 1) × 8 bytes.
-                (local.set $c3 (i32.add (local.get $c0) (i32.const 8984)))
-                (local.set $c2 (i32.sub (local.get $c3) (i32.load offset=4128 (local.get $code))))
-                (local.set $max
-                  (select (local.get $fr) (local.get $fg) (i32.ge_u (local.get $fr) (local.get $fg))))
-                (local.set $max
-                  (select (local.get $max) (local.get $fb) (i32.ge_u (local.get $max) (local.get $fb))))
-                (local.set $min
-                  (select (local.get $fg) (local.get $fr) (i32.ge_u (local.get $fr) (local.get $fg))))
-                (local.set $min
-                  (select (local.get $fb) (local.get $min) (i32.ge_u (local.get $min) (local.get $fb))))
-                (local.set $mid
-                  (i32.sub
-                    (i32.sub
-                      (i32.add (i32.add (local.get $fr) (local.get $fg)) (local.get $fb))
-                      (local.get $max))
-                    (local.get $min)))
-                ;; Weights 255 − max, max − mid, mid − min and min (summing to 255).
-                (local.set $sum
-                  (i32x4.add
-                    (i32x4.add
-                      (i32x4.mul
-                        (v128.load16x4_u offset=8192 (local.get $c0))
-                        (i32x4.splat (i32.sub (i32.const 255) (local.get $max))))
-                      (i32x4.mul
-                        (v128.load16x4_u offset=8192 (local.get $c1))
-                        (i32x4.splat (i32.sub (local.get $max) (local.get $mid)))))
-                    (i32x4.add
-                      (i32x4.mul
-                        (v128.load16x4_u offset=8192 (local.get $c2))
-                        (i32x4.splat (i32.sub (local.get $mid) (local.get $min))))
-                      (i32x4.mul
-                        (v128.load16x4_u offset=8192 (local.get $c3))
-                        (i32x4.splat (local.get $min))))))
-                (local.set $sum
-                  (i32x4.shr_u
-                    (i32x4.add (local.get $sum) (v128.const i32x4 16384 16384 16384 16384))
-                    (i32.const 15)))
-                (local.set $sum (i16x8.narrow_i32x4_u (local.get $sum) (local.get $sum)))
-                (local.set $colour
-                  (i32x4.extract_lane 0
-                    (i8x16.narrow_i16x8_u (local.get $sum) (local.get $sum))))))
-            (i32.store (local.get $p) (i32.or (local.get $alpha) (local.get $colour)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $word (v128.load (local.get $p)))
+        ;; Bits kept from the word: alpha always; all of a transparent pixel, and of the lanes
+        ;; past the end in the last group (lane i when at most i pixels are left).
+        (local.set $keep
+          (v128.or
+            (v128.or
+              (i32x4.eq (v128.and (local.get $word) (local.get $alpha)) (v128.const i32x4 0 0 0 0))
+              (i32x4.gt_s (v128.const i32x4 1 2 3 4) (local.get $left)))
+            (local.get $alpha)))
+        (local.set $left (i32x4.sub (local.get $left) (v128.const i32x4 4 4 4 4)))
+        ;; The bytes in 16-bit lanes (red, blue; green, alpha), then their nodes (which $rb and
+        ;; $ga hold from here on) and fractions.
+        (local.set $rb (v128.and (local.get $word) (local.get $bytes)))
+        (local.set $ga (v128.and (i32x4.shr_u (local.get $word) (i32.const 8)) (local.get $bytes)))
+        (local.set $fr
+          (i16x8.sub
+            (i16x8.shl (local.get $rb) (i32.const 5))
+            (i16x8.mul
+              (local.tee $rb
+                (i16x8.shr_u
+                  (i16x8.mul (local.get $rb) (v128.const i16x8 257 257 257 257 257 257 257 257))
+                  (i32.const 11)))
+              (v128.const i16x8 255 255 255 255 255 255 255 255))))
+        (local.set $fg
+          (i16x8.sub
+            (i16x8.shl (local.get $ga) (i32.const 5))
+            (i16x8.mul
+              (local.tee $ga
+                (i16x8.shr_u
+                  (i16x8.mul (local.get $ga) (v128.const i16x8 257 257 257 257 257 257 257 257))
+                  (i32.const 11)))
+              (v128.const i16x8 255 255 255 255 255 255 255 255))))
+        (local.set $fb (i32x4.shr_u (local.get $fr) (i32.const 16)))
+        (local.set $fr (v128.and (local.get $fr) (v128.const i32x4 0xffff 0xffff 0xffff 0xffff)))
+        (local.set $fg (v128.and (local.get $fg) (v128.const i32x4 0xffff 0xffff 0xffff 0xffff)))
+        ;; The lower corner: red node × 8712 + blue node × 8, plus green node × 264 (alpha × 0).
+        (local.set $c0
+          (i32x4.add
+            (i32x4.dot_i16x8_s (local.get $rb) (v128.const i16x8 8712 8 8712 8 8712 8 8712 8))
+            (i32x4.dot_i16x8_s (local.get $ga) (v128.const i16x8 264 0 264 0 264 0 264 0))))
+        (local.set $max (i32x4.max_u (i32x4.max_u (local.get $fr) (local.get $fg)) (local.get $fb)))
+        (local.set $min (i32x4.min_u (i32x4.min_u (local.get $fr) (local.get $fg)) (local.get $fb)))
+        (local.set $mid
+          (i32x4.sub
+            (i32x4.sub
+              (i32x4.add (i32x4.add (local.get $fr) (local.get $fg)) (local.get $fb))
+              (local.get $max))
+            (local.get $min)))
+        ;; c1: one node along an axis of the largest fraction; c2: the far corner, one node along
+        ;; each axis ((33² + 33 + 1) × 8 bytes), less one along an axis of the smallest.
+        (v128.store (i32.const 288000) (local.get $c0))
+        (v128.store
+          (i32.const 288016)
+          (i32x4.add
+            (local.get $c0)
+            (v128.bitselect
+              (local.get $red)
+              (v128.bitselect
+                (local.get $green)
+                (local.get $blue)
+                (i32x4.eq (local.get $fg) (local.get $max)))
+              (i32x4.eq (local.get $fr) (local.get $max)))))
+        (v128.store
+          (i32.const 288032)
+          (i32x4.sub
+            (i32x4.add (local.get $c0) (v128.const i32x4 8984 8984 8984 8984))
+            (v128.bitselect
+              (local.get $red)
+              (v128.bitselect
+                (local.get $green)
+                (local.get $blue)
+                (i32x4.eq (local.get $fg) (local.get $min)))
+              (i32x4.eq (local.get $fr) (local.get $min)))))
+        ;; Weights 255 − max and max − mid, then mid − min and min (summing to 255).
+        (v128.store
+          (i32.const 288048)
+          (v128.or
+            (i32x4.sub (v128.const i32x4 255 255 255 255) (local.get $max))
+            (i32x4.shl (i32x4.sub (local.get $max) (local.get $mid)) (i32.const 16))))
+        (v128.store
+          (i32.const 288064)
+          (v128.or
+            (i32x4.sub (local.get $mid) (local.get $min))
+            (i32x4.shl (local.get $min) (i32.const 16))))
+        ;; Pixel 0: corners c0 and c1, then c2 and c3, interleaved entry by entry and multiplied
+        ;; by their weights in pairs.
+        (local.set $corner (i32.load (i32.const 288000)))
+        (local.set $s0
+          (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (local.get $corner))
+                (v128.load64_zero (i32.load (i32.const 288016))))
+              (v128.load32_splat (i32.const 288048)))
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (i32.load (i32.const 288032)))
+                (v128.load64_zero offset=8984 (local.get $corner)))
+              (v128.load32_splat (i32.const 288064)))))
+        (local.set $s0 (i32x4.shr_s (i32x4.add (local.get $s0) (local.get $round)) (i32.const 15)))
+        ;; Pixel 1: corners c0 and c1, then c2 and c3, interleaved entry by entry and multiplied
+        ;; by their weights in pairs.
+        (local.set $corner (i32.load (i32.const 288004)))
+        (local.set $s1
+          (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (local.get $corner))
+                (v128.load64_zero (i32.load (i32.const 288020))))
+              (v128.load32_splat (i32.const 288052)))
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (i32.load (i32.const 288036)))
+                (v128.load64_zero offset=8984 (local.get $corner)))
+              (v128.load32_splat (i32.const 288068)))))
+        (local.set $s1 (i32x4.shr_s (i32x4.add (local.get $s1) (local.get $round)) (i32.const 15)))
+        ;; Pixel 2: corners c0 and c1, then c2 and c3, interleaved entry by entry and multiplied
+        ;; by their weights in pairs.
+        (local.set $corner (i32.load (i32.const 288008)))
+        (local.set $s2
+          (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (local.get $corner))
+                (v128.load64_zero (i32.load (i32.const 288024))))
+              (v128.load32_splat (i32.const 288056)))
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (i32.load (i32.const 288040)))
+                (v128.load64_zero offset=8984 (local.get $corner)))
+              (v128.load32_splat (i32.const 288072)))))
+        (local.set $s2 (i32x4.shr_s (i32x4.add (local.get $s2) (local.get $round)) (i32.const 15)))
+        ;; Pixel 3: corners c0 and c1, then c2 and c3, interleaved entry by entry and multiplied
+        ;; by their weights in pairs.
+        (local.set $corner (i32.load (i32.const 288012)))
+        (local.set $s3
+          (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (local.get $corner))
+                (v128.load64_zero (i32.load (i32.const 288028))))
+              (v128.load32_splat (i32.const 288060)))
+            (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23
+                (v128.load64_zero (i32.load (i32.const 288044)))
+                (v128.load64_zero offset=8984 (local.get $corner)))
+              (v128.load32_splat (i32.const 288076)))))
+        (local.set $s3 (i32x4.shr_s (i32x4.add (local.get $s3) (local.get $round)) (i32.const 15)))
+        ;; The four colours as bytes (R, G, B, then the unused entry's lane), alpha kept.
+        (v128.store
+          (local.get $p)
+          (v128.bitselect
+            (local.get $word)
+            (i8x16.narrow_i16x8_u
+              (i16x8.narrow_i32x4_u (local.get $s0) (local.get $s1))
+              (i16x8.narrow_i32x4_u (local.get $s2) (local.get $s3)))
+            (local.get $keep)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next))))
 )
