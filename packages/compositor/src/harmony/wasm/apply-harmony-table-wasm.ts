@@ -27,9 +27,10 @@ export function applyHarmonyTableWasm(
 ): void {
   const memory = new Uint8Array(kernel.memory.buffer);
   // The kernel works out the nodes, fractions and corners itself: only the table to lay out,
-  // each entry less 16384 (signed 16-bit, for the kernel's paired multiplies).
-  const entries = new Int16Array(kernel.memory.buffer, 0, table.length);
-  for (let index = 0; index < table.length; index++) entries[index] = table[index]! - 16384;
+  // copied as it is, then each entry made 16384 less (signed 16-bit, for the kernel's paired
+  // multiplies) by the kernel.
+  memory.set(new Uint8Array(table.buffer, table.byteOffset, table.byteLength), 0);
+  kernel.prepareTable(table.length);
   const pixels = 327680;
   const chunk = 65536;
   for (let from = start; from < end; from += chunk) {

@@ -16,6 +16,8 @@ export interface HarmonyKernel {
    * writing back unchanged, up to 3 pixels after them).
    */
   readonly applyTable: (pixels: number, count: number) => void;
+  /** Makes the `count` 16-bit table entries copied in at byte 0 16384 less, as `applyTable` reads them. */
+  readonly prepareTable: (count: number) => void;
 }
 
 let compiled: WasmModule | null | undefined;

@@ -5,7 +5,8 @@
 ;; The same integer arithmetic as `../apply-harmony-table.ts` (so the same bytes), laid out by
 ;; `apply-harmony-table-wasm.ts` in this module's memory:
 ;;   0      the table: 33³ nodes of four i16, each entry less 16384 (so −16384..16384: red,
-;;          green, blue, unused), 8 bytes a node, red slowest (strides 8712, 264 and 8 bytes)
+;;          green, blue, unused), 8 bytes a node, red slowest (strides 8712, 264 and 8 bytes);
+;;          copied in as `buildHarmonyTable` made it (0..32768), then `prepareTable` subtracts
 ;;   288000 scratch for a group of four pixels: corners c0, c1, c2 (byte offsets, 4 × i32 each),
 ;;          then the weights of c0 and c1, then those of c2 and c3 (4 × two i16 each)
 ;;   327680 the pixels: RGBA bytes (memory order R, G, B, A, whatever the machine's), room for
@@ -21,6 +22,19 @@
 ;; comes back as 255 × 16384, added with the rounding.
 (module
   (memory (export "memory") 10)
+
+  ;; Subtracts 16384 from the `n` 16-bit table entries at 0, eight at a time (the last step may
+  ;; run up to 7 entries past them, into the scratch).
+  (func (export "prepareTable") (param $n i32)
+    (local $at i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 1)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (v128.store (local.get $at)
+          (i16x8.sub (v128.load (local.get $at)) (v128.const i16x8 16384 16384 16384 16384 16384 16384 16384 16384)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next))))
 
   ;; Applies the table to `n` pixels at `p`, in place; transparent pixels are left as they are.
   (func (export "applyTable") (param $p i32) (param $n i32)
