@@ -3,7 +3,9 @@
  * side by side: W8 (a 2048² opaque background and 7 matted layers of 1024²–2048², see
  * `workloads.ts`), every layer colour-matched to the background (`harmonize: { to: background,
  * amount: 0.6 }`: statistics of all 8 layers and 7 transfers), and the same stack with a drop
- * shadow under each of the 7 layers too.
+ * shadow under each of the 7 layers too. A floor is timed beside them: the 7 layers' bytes
+ * copied once into fresh memory, the least any stage that returns new layers pays before it
+ * does any colour maths (the composite reads those bytes once and writes one canvas).
  *
  * Run: `npm run bench -w @layerloom/compositor -- harmony`. Prints whether colour harmony met
  * its target (at most the composite itself: ratio to `compositeRasters` of the same stack ≤ 1);
@@ -38,6 +40,12 @@ const contenders: { name: string; run: () => Promise<unknown> | unknown }[] = [
   {
     name: `compositeRasters (${availableParallelism()} threads)`,
     run: () => compositeRasters(base, layers),
+  },
+  {
+    // The least a stage that returns new layers pays, colour maths or not: their bytes copied
+    // once into fresh memory.
+    name: 'floor: copy of the 7 layers',
+    run: () => layers.map((layer) => new Uint8ClampedArray(layer.raster.data)),
   },
   {
     name: `harmonizeLayers (colour, 8 layers, ${availableParallelism()} threads)`,
@@ -88,11 +96,15 @@ const rows = contenders.map((contender, index) => {
   );
   return ms / composite;
 });
-const ratio = rows[1]!;
+const floor = rows[1]!;
+const ratio = rows[2]!;
 console.log(
   ratio <= 1
     ? `\nColour harmony costs ${ratio.toFixed(2)}× the composite (target ≤ 1.0): met.`
     : `\nColour harmony costs ${ratio.toFixed(2)}× the composite (target ≤ 1.0): missed.`,
+);
+console.log(
+  `Copying the 7 layers alone costs ${floor.toFixed(2)}× the composite; harmony costs ${(ratio / floor).toFixed(2)}× that copy.`,
 );
 console.log(
   `Load average: ${loadavg()

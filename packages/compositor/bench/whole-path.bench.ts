@@ -12,6 +12,8 @@
  *   default; WebP: sharp's). The time of each stage is reported.
  * - Layerloom, `createCompositor().composite()`: what a loom calls, placement boxes and mattes
  *   included.
+ * - A floor (W8 PNG only): Node's zlib inflating every layer's image data, all at once, nothing
+ *   else — the least a PNG decoder written on Node pays, against which 2.5× sharp is weighed.
  * - sharp: `sharp(background).composite(layers).png()` (or `.webp()`), at `sharp.concurrency`
  *   1 and 2, and PNG at compression level 1 as well as its default (6).
  *
@@ -29,6 +31,8 @@ import { fork } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflate } from 'node:zlib';
 import {
   compositeRasters,
   createCompositor,
@@ -39,6 +43,8 @@ import {
 import type { BlendMode, CompositeLayer } from '@layerloom/core';
 import sharp from 'sharp';
 import { workload } from './workloads.js';
+
+const inflateAsync = promisify(inflate);
 
 const sharpBlend: Partial<Record<BlendMode, 'over' | 'multiply' | 'screen' | 'soft-light'>> = {
   normal: 'over',
@@ -61,6 +67,7 @@ interface Layout {
 }
 
 type Contender =
+  | 'inflate-floor'
   | 'layerloom-staged'
   | 'layerloom-compositor'
   | 'sharp-c1'
@@ -68,6 +75,7 @@ type Contender =
   | 'sharp-c2-level1';
 
 const contenderNames: Record<Contender, string> = {
+  'inflate-floor': 'floor: zlib inflate of every layer',
   'layerloom-staged': 'Layerloom decode → composite → encode',
   'layerloom-compositor': 'Layerloom createCompositor().composite()',
   'sharp-c1': 'sharp, concurrency 1',
@@ -120,6 +128,20 @@ async function writeInputs(directory: string, scale: number): Promise<void> {
   await writeFile(join(directory, 'layout.json'), JSON.stringify(layout));
 }
 
+/** The zlib stream of a PNG file: its IDAT chunks' data, joined. */
+function imageData(png: Uint8Array): Buffer {
+  const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  const parts: Buffer[] = [];
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') {
+      parts.push(bytes.subarray(at + 8, at + 8 + length));
+    }
+    at += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
+
 /** Runs one contender `rounds` times (after one warm-up) in this (child) process. */
 async function runChild(
   contender: Contender,
@@ -159,7 +181,16 @@ async function runChild(
   for (let round = 0; round <= rounds; round++) {
     const start = performance.now();
     let output: Uint8Array;
-    if (contender === 'layerloom-staged') {
+    let inflatedBytes: number | undefined;
+    if (contender === 'inflate-floor') {
+      // The least any PNG decoder on Node pays: only the inflate (no unfiltering, no RGBA),
+      // every layer at once on libuv's threads. Nothing is encoded.
+      const streams = [basePng, ...layerPngs].map(imageData);
+      const inflated = await Promise.all(streams.map((stream) => inflateAsync(stream)));
+      output = inflated[0]!;
+      // Its "output" is the inflated image data, all layers'.
+      inflatedBytes = inflated.reduce((sum, data) => sum + data.length, 0);
+    } else if (contender === 'layerloom-staged') {
       const [base, ...rasters] = await Promise.all(
         [basePng, ...layerPngs].map((png) => decodeImage(png)),
       );
@@ -212,7 +243,7 @@ async function runChild(
               .toBuffer();
     }
     if (round > 0) ms.push(performance.now() - start);
-    bytes = output.length;
+    bytes = inflatedBytes ?? output.length;
   }
   return {
     ms,
@@ -280,6 +311,7 @@ async function measure(variant: Variant, directory: string) {
     console.log(`Layerloom PNG decodes (sharp) to the composite's exact bytes: ${exact}`);
   }
   const sharpRows = [...rows.entries()].filter(([name]) => name.startsWith('sharp'));
+  const floor = rows.get('inflate-floor');
   const [bestName, best] = sharpRows.sort((a, b) => a[1].ms - b[1].ms)[0]!;
   // sharp's `png()` as written, at its default level (6): the job the issue names.
   const [defaultName, atDefault] = sharpRows.filter(([name]) => !name.endsWith('level1'))[0]!;
@@ -292,6 +324,11 @@ async function measure(variant: Variant, directory: string) {
   if (bestName !== defaultName) {
     console.log(
       `Against sharp's best at any setting (${contenderNames[bestName]}, a bigger file): ${(best.ms / layerloom.ms).toFixed(2)}×`,
+    );
+  }
+  if (floor) {
+    console.log(
+      `Inflating the layers alone takes ${floor.ms.toFixed(1)} ms, ${((floor.ms / atDefault.ms) * 100).toFixed(0)} % of sharp's whole path: 2.5× sharp (${(atDefault.ms / 2.5).toFixed(1)} ms) would leave ${(atDefault.ms / 2.5 - floor.ms).toFixed(1)} ms for unfiltering, compositing and encoding`,
     );
   }
   return { ratio, rss: layerloom.rss, sharpRss: atDefault.rss, exact };
@@ -308,6 +345,7 @@ if (process.argv[2] === '--child') {
   process.send!(report, () => process.exit(0));
 } else {
   const all: Contender[] = [
+    'inflate-floor',
     'layerloom-staged',
     'layerloom-compositor',
     'sharp-c1',
