@@ -186,7 +186,10 @@ async function runChild(
       // The least any PNG decoder on Node pays: only the inflate (no unfiltering, no RGBA),
       // every layer at once on libuv's threads. Nothing is encoded.
       const streams = [basePng, ...layerPngs].map(imageData);
-      const inflated = await Promise.all(streams.map((stream) => inflateAsync(stream)));
+      // Output chunks of 1 MiB: Node's default 16 KiB makes it half as fast.
+      const inflated = await Promise.all(
+        streams.map((stream) => inflateAsync(stream, { chunkSize: 1 << 20 })),
+      );
       output = inflated[0]!;
       // Its "output" is the inflated image data, all layers'.
       inflatedBytes = inflated.reduce((sum, data) => sum + data.length, 0);
