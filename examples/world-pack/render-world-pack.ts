@@ -71,6 +71,8 @@ export async function renderWorldPack(services: WorldPackServices = {}): Promise
         `uses ${use.kind} ${use.id} of ${use.pack}@${use.version} in ${use.steps.join(', ')}`,
       );
     }
+    // The loom kept the pack it loaded for the plan: the render does not read or hash it again
+    // (unless a file of the pack changed meanwhile).
     const result = await loom.render(text, { packDirectory: here });
     return { result, lines };
   } finally {

@@ -3,6 +3,7 @@ import {
   type Cache,
   type CachePolicy,
   type Compositor,
+  createWorldPackCache,
   expected,
   LayerloomError,
   type Loom,
@@ -176,6 +177,9 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     pollIntervalMs: options.pollIntervalMs ?? 5000,
   };
 
+  // A batch that uses a pack loads it once; an edited pack is loaded again.
+  const packCache = createWorldPackCache();
+
   async function render(
     input: RenderInput,
     renderOptions: RenderOptions = {},
@@ -185,7 +189,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     const userSignal = renderOptions.signal;
     if (userSignal?.aborted) throw AbortError.fromSignal(userSignal, 'The render');
     const startedAt = Date.now();
-    const plan = await planRenderInput(input, renderOptions, providers);
+    const plan = await planRenderInput(input, renderOptions, providers, packCache);
     const planMs = Date.now() - startedAt;
     const signal =
       userSignal === undefined ? closing.signal : AbortSignal.any([userSignal, closing.signal]);
@@ -198,7 +202,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   return {
     async plan(input, planOptions = {}) {
       parseWithSchema(planOptionsSchema, planOptions, 'plan options');
-      return planRenderInput(input, planOptions, providers);
+      return planRenderInput(input, planOptions, providers, packCache);
     },
     render,
     ...deriveRenderMethods(render),

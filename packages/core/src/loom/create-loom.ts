@@ -1,5 +1,6 @@
 import { AbortError } from '../errors/abort-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { createWorldPackCache } from '../packs/world-pack-cache.js';
 import { planRenderInput } from '../pipeline/plan-render-input.js';
 import { resolveRenderRun } from '../pipeline/render-run.js';
 import { createSchedulerExecutor } from '../pipeline/step-executor.js';
@@ -86,9 +87,12 @@ export function createLoom(options: LoomOptions): Loom {
     clock,
   };
 
+  // A batch that uses a pack loads it once; an edited pack is loaded again.
+  const packCache = createWorldPackCache();
+
   const prepare = async (input: RenderInput, planOptions: PlanOptions) => {
     const startedAt = clock.now();
-    const plan = await planRenderInput(input, planOptions, providers);
+    const plan = await planRenderInput(input, planOptions, providers, packCache);
     return { plan, startedAt, planMs: clock.now() - startedAt };
   };
 

@@ -22,6 +22,7 @@ export {
   satisfiesSemverRange,
 } from './semver-range.js';
 export type { WorldPack, WorldPackImage } from './world-pack.js';
+export { createWorldPackCache, type WorldPackCache } from './world-pack-cache.js';
 export {
   WorldPackError,
   type WorldPackErrorCode,
