@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,23 @@ describe('createWorldPackCache', () => {
       join(scenes, 'node_modules', '@studio', 'ember-world'),
     );
     expect((await cache.resolve(source, { baseDirectory: scenes })).version).toBe('2.0.0');
+  });
+
+  it('follows a path source whose symlink is pointed at another pack', async () => {
+    const one = await writeTestPack();
+    const two = await writeTestPack(testManifest({ version: '2.0.0' }));
+    await age(one);
+    await age(two);
+    const root = await mkdtemp(join(tmpdir(), 'layerloom-pack-cache-link-'));
+    const link = join(root, 'ember');
+    await symlink(one, link);
+    const cache = createWorldPackCache();
+    const first = await cache.resolve('./ember', { baseDirectory: root });
+    expect(first.version).toBe('1.2.3');
+    expect(await cache.resolve('./ember', { baseDirectory: root })).toBe(first);
+    await unlink(link);
+    await symlink(two, link);
+    expect((await cache.resolve('./ember', { baseDirectory: root })).version).toBe('2.0.0');
   });
 
   it('keys packs by source and base folder, and forgets them on clear()', async () => {

@@ -58,6 +58,8 @@ function watchedPaths(source: string, base: string, pack: WorldPack): string[] {
   for (const image of pack.images.values()) paths.push(image.file);
   for (const path of pack.workflows.keys()) paths.push(join(pack.directory, path));
   const parsed = parseWorldPackSource(source);
+  // The folder as named (through any symlink): pointing it elsewhere changes its stamp.
+  if (parsed?.kind === 'path') paths.push(resolve(base, parsed.path));
   if (parsed?.kind === 'package') {
     // A nearer or newer install changes which copy is found: its folder's stamp tells.
     for (let directory = base; ; directory = dirname(directory)) {
