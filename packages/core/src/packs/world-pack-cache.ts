@@ -104,8 +104,12 @@ export function createWorldPackCache(): WorldPackCache {
     };
   };
 
-  const load = (key: string, source: string, options: ResolveWorldPackOptions) => {
-    const base = resolve(options.baseDirectory ?? process.cwd());
+  const load = (
+    key: string,
+    source: string,
+    base: string,
+    options: ResolveWorldPackOptions,
+  ): Promise<WorldPack> => {
     const entry: Entry = {
       pack: resolveWorldPack(source, options).then(async (pack) => {
         // Stamped after the load: a change during it shows at the next call at the latest.
@@ -133,22 +137,23 @@ export function createWorldPackCache(): WorldPackCache {
     ) {
       return resolveWorldPack(source, options);
     }
+    const base = resolve(options.baseDirectory ?? process.cwd());
     const key = JSON.stringify([
       source,
-      resolve(options.baseDirectory ?? process.cwd()),
+      base,
       options.maxImageBytes ?? null,
       options.maxTotalBytes ?? null,
       options.maxManifestBytes ?? null,
     ]);
     const entry = entries.get(key);
-    if (entry === undefined) return load(key, source, options);
+    if (entry === undefined) return load(key, source, base, options);
     if (entry.stamps === undefined) return entry.pack;
-    if (entry.racy) return load(key, source, options);
+    if (entry.racy) return load(key, source, base, options);
     const now = (await stampsOf([...entry.stamps.keys()])).stamps;
     // Another call may have replaced the entry meanwhile: start over with that one.
     if (entries.get(key) !== entry) return cached(source, options);
     const unchanged = [...entry.stamps].every(([path, stamp]) => now.get(path) === stamp);
-    return unchanged ? entry.pack : load(key, source, options);
+    return unchanged ? entry.pack : load(key, source, base, options);
   };
 
   return {

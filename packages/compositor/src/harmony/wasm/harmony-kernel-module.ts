@@ -16,7 +16,10 @@ export interface HarmonyKernel {
    * writing back unchanged, up to 3 pixels after them).
    */
   readonly applyTable: (pixels: number, count: number) => void;
-  /** Makes the `count` 16-bit table entries copied in at byte 0 16384 less, as `applyTable` reads them. */
+  /**
+   * Makes the `count` 16-bit table entries copied in at byte 0 each 16384 less, as
+   * `applyTable` reads them.
+   */
   readonly prepareTable: (count: number) => void;
 }
 
