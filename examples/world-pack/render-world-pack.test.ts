@@ -11,16 +11,23 @@ import {
   createFakeA1111,
   type FakeA1111,
 } from '../../packages/provider-sd/test/fake-a1111-server.js';
+import {
+  createFakeComfyUI,
+  type FakeComfyUI,
+} from '../../packages/provider-sd/test/fake-comfyui-server.js';
 import { renderWorldPack } from './render-world-pack.js';
 
 let server: FakeA1111;
+let comfy: FakeComfyUI;
 let openAI: FakeOpenAI;
 beforeAll(async () => {
   server = await createFakeA1111();
+  comfy = await createFakeComfyUI();
   openAI = await createFakeOpenAI();
 });
 afterAll(async () => {
   await server.close();
+  await comfy.close();
   await openAI.close();
 });
 
@@ -66,6 +73,37 @@ describe('world pack example (docs/world-packs.md)', () => {
     expect(hero.override_settings).toEqual({ sd_model_checkpoint: 'emberXL_v2.safetensors' });
     const wolf = bodies.find((body) => body.prompt.startsWith('Cinder'))!;
     expect(wolf.prompt).toContain('<lora:cinder-wolf:1>');
+  });
+
+  it("sends the pack's ComfyUI bindings to a fake ComfyUI server, LoRAs as LoraLoader nodes", async () => {
+    const { result } = await renderWorldPack({ comfyURL: comfy.url });
+    type Graph = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    const graphs = comfy.server.requests
+      .filter((request) => request.path === '/prompt')
+      .map((request) => request.json<{ prompt: Graph }>().prompt);
+    expect(graphs).toHaveLength(2);
+    const textOf = (graph: Graph) =>
+      Object.values(graph)
+        .filter((node) => node.class_type === 'CLIPTextEncode')
+        .map((node) => String(node.inputs.text))
+        .join('\n');
+    const lorasOf = (graph: Graph) =>
+      Object.values(graph)
+        .filter((node) => node.class_type === 'LoraLoader')
+        .map((node) => [node.inputs.lora_name, node.inputs.strength_model]);
+    const hero = graphs.find((graph) => textOf(graph).startsWith('Ser Ember'))!;
+    const wolf = graphs.find((graph) => textOf(graph).startsWith('Cinder'))!;
+    expect(lorasOf(hero)).toEqual([['ember-knight.safetensors', 0.8]]);
+    expect(lorasOf(wolf)).toEqual([['cinder-wolf.safetensors', 1]]);
+    const loader = (graph: Graph) =>
+      Object.values(graph).find((node) => node.class_type === 'CheckpointLoaderSimple')!;
+    expect(loader(hero).inputs.ckpt_name).toBe('emberXL_v2.safetensors');
+    const sampler = Object.values(hero).find((node) => node.class_type === 'KSampler')!;
+    expect(sampler.inputs.steps).toBe(28);
+    expect(hero[(sampler.inputs.model as [string, number])[0]]!.class_type).toBe('LoraLoader');
+    const heroLayer = result.layers.find((layer) => layer.id === 'hero')!;
+    expect(heroLayer.provider).toBe('A');
+    expect(heroLayer.warnings.join('\n')).not.toContain('loras');
   });
 
   it("sends the pack's reference images and quality to a fake OpenAI server as edit inputs", async () => {

@@ -2,7 +2,8 @@
  * Renders `scene.loom`, which uses the example world pack `@studio/ember-world` (a workspace
  * package in `ember-world/`), and prints what the render took from the pack: the credits to
  * show and every entity and style used. Layers `@A` go to an AUTOMATIC1111 server when
- * `SD_URL` is set (the pack's bindings pick its checkpoint and LoRAs), or to OpenAI's
+ * `SD_URL` is set (the pack's bindings pick its checkpoint and LoRAs), to a ComfyUI server when
+ * `COMFYUI_URL` is set (the same, the LoRAs chained in as `LoraLoader` nodes), or to OpenAI's
  * gpt-image-1 when `OPENAI_API_KEY` is set (the pack's reference images go as edit inputs, its
  * binding sets the quality); else every alias is the offline preview provider.
  *
@@ -20,7 +21,7 @@ import {
   type RenderResult,
 } from '@layerloom/core';
 import { createOpenAI } from '@layerloom/provider-openai';
-import { createA1111 } from '@layerloom/provider-sd';
+import { createA1111, createComfyUI } from '@layerloom/provider-sd';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,10 +32,12 @@ export interface WorldPackRender {
   readonly lines: readonly string[];
 }
 
-/** Where {@link renderWorldPack} sends alias `A`: an AUTOMATIC1111 server, or OpenAI. */
+/** Where {@link renderWorldPack} sends alias `A`: an AUTOMATIC1111 or ComfyUI server, or OpenAI. */
 export interface WorldPackServices {
   /** An AUTOMATIC1111 server's URL. */
   readonly sdURL?: string | undefined;
+  /** A ComfyUI server's URL. */
+  readonly comfyURL?: string | undefined;
   /** OpenAI (gpt-image-1), with a key and an optional base URL. */
   readonly openAI?: { readonly apiKey: string; readonly baseURL?: string | undefined } | undefined;
 }
@@ -46,6 +49,8 @@ export interface WorldPackServices {
  */
 export async function renderWorldPack(services: WorldPackServices = {}): Promise<WorldPackRender> {
   const sd = services.sdURL === undefined ? undefined : createA1111({ baseURL: services.sdURL });
+  const comfy =
+    services.comfyURL === undefined ? undefined : createComfyUI({ baseURL: services.comfyURL });
   const openAI =
     services.openAI === undefined
       ? undefined
@@ -55,7 +60,7 @@ export async function renderWorldPack(services: WorldPackServices = {}): Promise
         });
   try {
     const providers: Record<string, Provider> = {
-      A: sd?.image() ?? openAI?.image('gpt-image-1') ?? createPreviewProvider(),
+      A: sd?.image() ?? comfy?.image() ?? openAI?.image('gpt-image-1') ?? createPreviewProvider(),
       B: createPreviewProvider(),
       Z: createPreviewProvider(),
     };
@@ -77,6 +82,7 @@ export async function renderWorldPack(services: WorldPackServices = {}): Promise
     return { result, lines };
   } finally {
     await sd?.close();
+    await comfy?.close();
     await openAI?.close();
   }
 }
@@ -85,6 +91,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const apiKey = process.env.OPENAI_API_KEY || undefined;
   const { result, lines } = await renderWorldPack({
     sdURL: process.env.SD_URL || undefined,
+    comfyURL: process.env.COMFYUI_URL || undefined,
     openAI:
       apiKey === undefined
         ? undefined

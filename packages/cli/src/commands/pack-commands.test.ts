@@ -80,7 +80,7 @@ describe('layerloom pack', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('credit: Ember World by Mira Ash (CC BY 4.0)');
     expect(show.stdout).toMatch(
-      /knight\s+character\s+Ser Ember\s+hero, human\s+a1111, openai\s+\S*refs\/knight\.png/,
+      /knight\s+character\s+Ser Ember\s+hero, human\s+a1111, comfyui, openai\s+\S*refs\/knight\.png/,
     );
     expect(show.stdout).toMatch(/ink\s+Soot ink\s+0\.35\s+a1111/);
     const missing = await cli('pack', 'show', '@studio/ember-wrld');

@@ -40,7 +40,22 @@ describe('ComfyUI world-pack bindings', () => {
       cfg: 9,
       denoise: 0.9,
     });
-    expect(result.warnings.join('\n')).toContain('LoraLoader');
+    // The LoRA is chained in after the checkpoint loader, and what read the loader reads it.
+    expect(graph['10']).toEqual({
+      class_type: 'LoraLoader',
+      inputs: {
+        model: ['4', 0],
+        clip: ['4', 1],
+        lora_name: 'fur',
+        strength_model: 0.6,
+        strength_clip: 0.6,
+      },
+    });
+    expect(graph['3']!.inputs.model).toEqual(['10', 0]);
+    expect(graph['6']!.inputs.clip).toEqual(['10', 1]);
+    expect(graph['7']!.inputs.clip).toEqual(['10', 1]);
+    expect(graph['8']!.inputs.vae).toEqual(['4', 2]);
+    expect(result.warnings.join('\n')).not.toContain('loras');
   });
 
   it("sends the pack's workflow template in place of the adapter's", async () => {

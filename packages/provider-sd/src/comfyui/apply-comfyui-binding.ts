@@ -1,4 +1,4 @@
-import type { ResolvedBinding } from '@layerloom/core';
+import type { ResolvedBinding, ResolvedLora } from '@layerloom/core';
 import type { ComfyUIInputOverrides } from './comfyui-image-defaults.js';
 import { type ComfyUIValueName, resolveNodeMapping } from './comfyui-node-mapping.js';
 import {
@@ -19,6 +19,8 @@ export interface ComfyUIBindingValues {
   readonly inputs: ComfyUIInputOverrides | undefined;
   /** The routes to send the call to: the adapter's, or the pack's workflow in place of one. */
   readonly routes: ComfyUIRoutes;
+  /** The binding's LoRAs, for `insertComfyUILoras` to chain into the graph. */
+  readonly loras: readonly ResolvedLora[] | undefined;
   /** What the binding asked for and ComfyUI could not be given. */
   readonly warnings: readonly string[];
 }
@@ -64,7 +66,8 @@ function routesWith(
  * template replaces the adapter's (see {@link routesWith}), its checkpoint, steps, CFG scale,
  * sampler and scheduler go into the template like the adapter's defaults (over them), its
  * `nodeOverrides` are raw node inputs (over the adapter's `inputs`, under the request's
- * `options.inputs`).
+ * `options.inputs`), and its `loras` are handed on for the prompt builder to chain in as
+ * `LoraLoader` nodes.
  *
  * @param binding - the request's binding, if any.
  * @param routes - the adapter's routes.
@@ -73,7 +76,9 @@ export function applyComfyUIBinding(
   binding: ResolvedBinding | undefined,
   routes: ComfyUIRoutes,
 ): ComfyUIBindingValues {
-  if (binding === undefined) return { values: {}, inputs: undefined, routes, warnings: [] };
+  if (binding === undefined) {
+    return { values: {}, inputs: undefined, routes, loras: undefined, warnings: [] };
+  }
   const values: Partial<Record<ComfyUIValueName, ComfyUIInputValue>> = {};
   if (binding.checkpoint !== undefined) values.checkpoint = binding.checkpoint;
   if (binding.steps !== undefined) values.steps = binding.steps;
@@ -81,12 +86,7 @@ export function applyComfyUIBinding(
   if (binding.sampler !== undefined) values.sampler = binding.sampler;
   if (binding.scheduler !== undefined) values.scheduler = binding.scheduler;
   const warnings: string[] = [];
-  if (binding.loras !== undefined && binding.loras.length > 0) {
-    warnings.push(
-      "ComfyUI takes LoRAs through LoraLoader nodes; the binding's `loras` were not sent (give them as `nodeOverrides` of the workflow's LoraLoader).",
-    );
-  }
   const bound =
     binding.workflow === undefined ? routes : routesWith(binding.workflow, routes, warnings);
-  return { values, inputs: binding.nodeOverrides, routes: bound, warnings };
+  return { values, inputs: binding.nodeOverrides, routes: bound, loras: binding.loras, warnings };
 }

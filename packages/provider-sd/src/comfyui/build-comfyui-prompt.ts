@@ -1,10 +1,11 @@
-import type { ImageRequest } from '@layerloom/core';
+import type { ImageRequest, ResolvedLora } from '@layerloom/core';
 import { serializeJsonBody } from '@layerloom/core/http';
 import { applyWorkflowValues } from './apply-workflow-values.js';
 import { type ComfyUIOutputVia, chooseComfyUIOutputNode } from './choose-comfyui-output-node.js';
 import type { ComfyUIInputOverrides } from './comfyui-image-defaults.js';
 import type { ComfyUIValueName } from './comfyui-node-mapping.js';
 import type { ComfyUIInputValue } from './comfyui-workflow.js';
+import { insertComfyUILoras } from './insert-comfyui-loras.js';
 import type { ComfyUIRoute } from './read-comfyui-routes.js';
 
 const valueLabels: Readonly<Record<ComfyUIValueName, string>> = {
@@ -33,6 +34,8 @@ export interface ComfyUIPromptInput {
   readonly values: Readonly<Partial<Record<ComfyUIValueName, ComfyUIInputValue | undefined>>>;
   /** Raw input values by node id, applied last in order (defaults, then request options). */
   readonly overrides: readonly (ComfyUIInputOverrides | undefined)[];
+  /** LoRAs to chain in after the workflow's model and CLIP loaders (a binding's). */
+  readonly loras?: readonly ResolvedLora[];
   /** The `client_id` whose WebSocket receives the prompt's progress. */
   readonly clientId: string;
   /**
@@ -54,8 +57,9 @@ export interface ComfyUIPrompt {
 
 /**
  * Builds the `POST /prompt` body for one call: the route's template with the values and raw
- * overrides placed (`applyWorkflowValues`), and a warning for each value the workflow cannot
- * take (a fixed size is one warning) and each override naming a node it does not have.
+ * overrides placed (`applyWorkflowValues`) and the LoRAs chained in (`insertComfyUILoras`),
+ * and a warning for each value the workflow cannot take (a fixed size is one warning), each
+ * override naming a node it does not have, and LoRAs with no loader to follow.
  *
  * @param input - route, request, values, overrides and client id.
  * @throws ValidationError when the overrides hold a value JSON cannot (blaming `options`).
@@ -79,8 +83,10 @@ export function buildComfyUIPrompt(input: ComfyUIPromptInput): ComfyUIPrompt {
       `This ComfyUI workflow has no node ${JSON.stringify(node)}; its \`inputs\` were ignored.`,
     );
   }
+  const withLoras = insertComfyUILoras(applied.graph, input.loras);
+  if (withLoras.warning !== undefined) warnings.push(withLoras.warning);
   const graph = chooseComfyUIOutputNode(
-    applied.graph,
+    withLoras.graph,
     route.mapping.output,
     input.outputVia ?? 'workflow',
   );

@@ -224,6 +224,7 @@ export function createComfyUI(settings: ComfyUISettings): ComfyUIAdapter {
             ...bound.values,
           },
           overrides: [defaults.inputs, bound.inputs, plan.inputs],
+          loras: bound.loras,
           clientId,
           promptId: chosenPromptId,
           outputVia,
