@@ -3,6 +3,7 @@ import {
   createHttpClient,
   type HttpClient,
   httpTimeoutsOf,
+  lazyHttpClient,
   lowerCaseHeaders,
   resolveApiKey,
 } from '@layerloom/core/http';
@@ -64,17 +65,13 @@ const modelIdSchema = z
  */
 export function createFal(settings: FalProviderSettings = {}): FalProvider {
   const parsed = parseWithSchema(falProviderSettingsSchema, settings, 'fal settings');
-  const clients = new Map<'queue' | 'sync', HttpClient>();
-
-  const clientFor = (kind: 'queue' | 'sync') => (): HttpClient => {
-    const existing = clients.get(kind);
-    if (existing !== undefined) return existing;
+  const clientFor = (kind: 'queue' | 'sync'): HttpClient => {
     const apiKey = resolveApiKey(parsed.apiKey, {
       variables: ['FAL_KEY'],
       expected: 'the FAL_KEY environment variable to hold a fal API key',
       subject: 'fal settings',
     });
-    const client = createHttpClient({
+    return createHttpClient({
       provider: 'fal',
       baseURL:
         kind === 'queue'
@@ -90,13 +87,13 @@ export function createFal(settings: FalProviderSettings = {}): FalProvider {
       describeError: describeFalError,
       ...httpTimeoutsOf(parsed),
     });
-    clients.set(kind, client);
-    return client;
   };
+  const queueClient = lazyHttpClient(() => clientFor('queue'));
+  const syncClient = lazyHttpClient(() => clientFor('sync'));
 
   const context = {
-    queueClient: clientFor('queue'),
-    syncClient: clientFor('sync'),
+    queueClient: queueClient.get,
+    syncClient: syncClient.get,
     prices: { ...defaultFalImagePrices, ...settings.prices },
     maxImageBytes: parsed.maxImageBytes ?? 64 * 1024 * 1024,
     maxImagePixels: parsed.maxImagePixels ?? 50_000_000,
@@ -113,9 +110,7 @@ export function createFal(settings: FalProviderSettings = {}): FalProvider {
       return createFalImageProvider(id, resolveFalImageModel(id), options, context);
     },
     async close() {
-      const open = [...clients.values()];
-      clients.clear();
-      await Promise.all(open.map((client) => client.close()));
+      await Promise.all([queueClient.close(), syncClient.close()]);
     },
   };
 }

@@ -1,8 +1,8 @@
 import { expected, type Provider, parseWithSchema } from '@layerloom/core';
 import {
   createHttpClient,
-  type HttpClient,
   httpTimeoutsOf,
+  lazyHttpClient,
   lowerCaseHeaders,
   resolveApiKey,
 } from '@layerloom/core/http';
@@ -56,17 +56,15 @@ const modelIdSchema = z
  */
 export function createGoogle(settings: GoogleProviderSettings = {}): GoogleProvider {
   const parsed = parseWithSchema(googleProviderSettingsSchema, settings, 'Google settings');
-  let client: HttpClient | undefined;
 
-  const getClient = (): HttpClient => {
-    if (client !== undefined) return client;
+  const client = lazyHttpClient(() => {
     const apiKey = resolveApiKey(parsed.apiKey, {
       variables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
       expected:
         'the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable to hold a Gemini API key',
       subject: 'Google settings',
     });
-    client = createHttpClient({
+    return createHttpClient({
       provider: 'google',
       baseURL: parsed.baseURL ?? defaultGoogleBaseURL,
       headers: { 'x-goog-api-key': apiKey, ...lowerCaseHeaders(parsed.headers) },
@@ -74,11 +72,10 @@ export function createGoogle(settings: GoogleProviderSettings = {}): GoogleProvi
       describeError: describeGoogleError,
       ...httpTimeoutsOf(parsed),
     });
-    return client;
-  };
+  });
 
   const context = {
-    client: getClient,
+    client: client.get,
     prices: { ...defaultGoogleImagePrices, ...parsed.prices },
     maxImageBytes: parsed.maxImageBytes ?? 64 * 1024 * 1024,
     maxImagePixels: parsed.maxImagePixels ?? 50_000_000,
@@ -91,9 +88,7 @@ export function createGoogle(settings: GoogleProviderSettings = {}): GoogleProvi
       return createGoogleImageProvider(id, resolveGoogleImageModel(id), options, context);
     },
     async close() {
-      const open = client;
-      client = undefined;
-      await open?.close();
+      await client.close();
     },
   };
 }

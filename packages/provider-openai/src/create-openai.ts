@@ -2,8 +2,8 @@ import { expected, type Provider, parseWithSchema } from '@layerloom/core';
 import {
   createHttpClient,
   environmentValue,
-  type HttpClient,
   httpTimeoutsOf,
+  lazyHttpClient,
   lowerCaseHeaders,
   resolveApiKey,
 } from '@layerloom/core/http';
@@ -56,10 +56,8 @@ const modelIdSchema = z
  */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvider {
   const parsed = parseWithSchema(openAIProviderSettingsSchema, settings, 'OpenAI settings');
-  let client: HttpClient | undefined;
 
-  const getClient = (): HttpClient => {
-    if (client !== undefined) return client;
+  const client = lazyHttpClient(() => {
     const apiKey = resolveApiKey(parsed.apiKey, {
       variables: ['OPENAI_API_KEY'],
       expected: 'the OPENAI_API_KEY environment variable to hold an OpenAI API key',
@@ -70,7 +68,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
     const own: Record<string, string> = { authorization: `Bearer ${apiKey}` };
     if (organization !== undefined) own['openai-organization'] = organization;
     if (project !== undefined) own['openai-project'] = project;
-    client = createHttpClient({
+    return createHttpClient({
       provider: 'openai',
       baseURL: parsed.baseURL ?? environmentValue('OPENAI_BASE_URL') ?? defaultOpenAIBaseURL,
       headers: { ...own, ...lowerCaseHeaders(parsed.headers) },
@@ -78,11 +76,10 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       describeError: describeOpenAIError,
       ...httpTimeoutsOf(parsed),
     });
-    return client;
-  };
+  });
 
   const context = {
-    client: getClient,
+    client: client.get,
     prices: { ...defaultOpenAIImagePrices, ...settings.prices },
     maxImageBytes: parsed.maxImageBytes ?? 64 * 1024 * 1024,
     maxImagePixels: parsed.maxImagePixels ?? 50_000_000,
@@ -97,9 +94,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       return createOpenAIImageProvider(id, resolveOpenAIImageModel(id), options, context);
     },
     async close() {
-      const open = client;
-      client = undefined;
-      await open?.close();
+      await client.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { expected, type Provider, parseWithSchema } from '@layerloom/core';
 import {
   createHttpClient,
-  type HttpClient,
+  lazyHttpClient,
   lowerCaseHeaders,
   resolveApiKey,
 } from '@layerloom/core/http';
@@ -70,17 +70,15 @@ const modelIdSchema = z
  */
 export function createReplicate(settings: ReplicateProviderSettings = {}): ReplicateProvider {
   const parsed = parseWithSchema(replicateProviderSettingsSchema, settings, 'Replicate settings');
-  let client: HttpClient | undefined;
   const detached = new Set<Promise<unknown>>();
 
-  const getClient = (): HttpClient => {
-    if (client !== undefined) return client;
+  const client = lazyHttpClient(() => {
     const apiKey = resolveApiKey(parsed.apiKey, {
       variables: ['REPLICATE_API_TOKEN'],
       expected: 'the REPLICATE_API_TOKEN environment variable to hold a Replicate API token',
       subject: 'Replicate settings',
     });
-    client = createHttpClient({
+    return createHttpClient({
       provider: 'replicate',
       baseURL: parsed.baseURL ?? defaultReplicateBaseURL,
       headers: { authorization: `Bearer ${apiKey}`, ...lowerCaseHeaders(parsed.headers) },
@@ -93,11 +91,10 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Repli
         ? {}
         : { connectTimeoutMs: parsed.connectTimeoutMs }),
     });
-    return client;
-  };
+  });
 
   const context = {
-    client: getClient,
+    client: client.get,
     prices: { ...defaultReplicateImagePrices, ...settings.prices },
     maxImageBytes: parsed.maxImageBytes ?? 64 * 1024 * 1024,
     maxImagePixels: parsed.maxImagePixels ?? 50_000_000,
@@ -125,9 +122,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Repli
     },
     async close() {
       await Promise.all([...detached]);
-      const open = client;
-      client = undefined;
-      await open?.close();
+      await client.close();
     },
   };
 }

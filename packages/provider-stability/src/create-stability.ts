@@ -1,7 +1,7 @@
 import { expected, parseWithSchema } from '@layerloom/core';
 import {
   createHttpClient,
-  type HttpClient,
+  lazyHttpClient,
   lowerCaseHeaders,
   resolveApiKey,
 } from '@layerloom/core/http';
@@ -88,10 +88,8 @@ const removeBackgroundOptionsSchema = stabilityImageOptionsSchema.pick({
  */
 export function createStability(settings: StabilityProviderSettings = {}): StabilityProvider {
   const parsed = parseWithSchema(stabilityProviderSettingsSchema, settings, 'Stability settings');
-  let client: HttpClient | undefined;
 
-  const getClient = (): HttpClient => {
-    if (client !== undefined) return client;
+  const client = lazyHttpClient(() => {
     const apiKey = resolveApiKey(parsed.apiKey, {
       variables: [stabilityApiKeyVariable],
       expected: `the ${stabilityApiKeyVariable} environment variable to hold a Stability API key`,
@@ -100,7 +98,7 @@ export function createStability(settings: StabilityProviderSettings = {}): Stabi
     const own: Record<string, string> = { authorization: `Bearer ${apiKey}` };
     if (parsed.clientId !== undefined) own['stability-client-id'] = parsed.clientId;
     if (parsed.clientVersion !== undefined) own['stability-client-version'] = parsed.clientVersion;
-    client = createHttpClient({
+    return createHttpClient({
       provider: 'stability',
       baseURL: parsed.baseURL ?? defaultStabilityBaseURL,
       headers: { ...own, ...lowerCaseHeaders(parsed.headers) },
@@ -111,11 +109,10 @@ export function createStability(settings: StabilityProviderSettings = {}): Stabi
       headersTimeoutMs: parsed.headersTimeoutMs ?? 180_000,
       bodyTimeoutMs: parsed.bodyTimeoutMs ?? 60_000,
     });
-    return client;
-  };
+  });
 
   const context = {
-    client: getClient,
+    client: client.get,
     prices: mergeStabilityPrices(parsed.prices),
     maxImageBytes: parsed.maxImageBytes ?? 32 * 1024 * 1024,
     maxImagePixels: parsed.maxImagePixels ?? 50_000_000,
@@ -146,9 +143,7 @@ export function createStability(settings: StabilityProviderSettings = {}): Stabi
       );
     },
     async close() {
-      const open = client;
-      client = undefined;
-      await open?.close();
+      await client.close();
     },
   };
 }

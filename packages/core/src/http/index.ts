@@ -50,6 +50,7 @@ export {
 export { type ImageDownloadOptions, imageDownloadOptionsSchema } from './image-download-options.js';
 export { isPrivateAddress, normalizeAddress } from './is-private-address.js';
 export { isRetryableStatus } from './is-retryable-status.js';
+export { type LazyHttpClient, lazyHttpClient } from './lazy-http-client.js';
 export { maxRetryAfterMs, parseRetryAfter, parseShouldRetry } from './parse-retry-after.js';
 export { readServerAddress, type ServerAddress } from './read-server-address.js';
 export { redactSecrets } from './redact-secrets.js';
