@@ -22,7 +22,12 @@ export {
   satisfiesSemverRange,
 } from './semver-range.js';
 export type { WorldPack, WorldPackImage } from './world-pack.js';
-export { createWorldPackCache, type WorldPackCache } from './world-pack-cache.js';
+export {
+  createWorldPackCache,
+  defaultMaxCachedPacks,
+  type WorldPackCache,
+  type WorldPackCacheOptions,
+} from './world-pack-cache.js';
 export {
   WorldPackError,
   type WorldPackErrorCode,

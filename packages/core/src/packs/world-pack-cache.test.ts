@@ -134,3 +134,32 @@ describe('createWorldPackCache', () => {
     expect(again.contentHash).toBe(a.contentHash);
   });
 });
+
+describe('createWorldPackCache({ maxPacks })', () => {
+  it('holds at most maxPacks packs, forgetting the one used longest ago', async () => {
+    const directories = [await writeTestPack(), await writeTestPack(), await writeTestPack()];
+    for (const directory of directories) await age(directory);
+    const [a, b, c] = directories as [string, string, string];
+    const cache = createWorldPackCache({ maxPacks: 2 });
+    const firstA = await cache.resolve(a);
+    const firstB = await cache.resolve(b);
+    // A used again: B is now the one used longest ago, and C's load forgets it.
+    expect(await cache.resolve(a)).toBe(firstA);
+    await cache.resolve(c);
+    expect(cache.size).toBe(2);
+    expect(await cache.resolve(a)).toBe(firstA);
+    const againB = await cache.resolve(b);
+    expect(againB).not.toBe(firstB);
+    expect(againB.contentHash).toBe(firstB.contentHash);
+    expect(cache.size).toBe(2);
+  });
+
+  it('refuses a maxPacks that is not a positive integer, naming it', () => {
+    for (const maxPacks of [0, -1, 1.5, Number.NaN, '4']) {
+      expect(() => createWorldPackCache({ maxPacks: maxPacks as number })).toThrow(
+        /Expected `maxPacks` to be a positive integer, got/,
+      );
+    }
+    expect(createWorldPackCache().size).toBe(0);
+  });
+});

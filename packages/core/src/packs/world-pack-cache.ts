@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ValidationError } from '../errors/validation-error.js';
+import { describeValue } from '../schema/format-issues.js';
 import { parseWorldPackSource } from './parse-world-pack-source.js';
 import { type ResolveWorldPackOptions, resolveWorldPack } from './resolve-world-pack.js';
 import type { WorldPack } from './world-pack.js';
@@ -30,6 +32,20 @@ export interface WorldPackCache {
   /** Packs held (loaded or loading). */
   readonly size: number;
 }
+
+/** Options of {@link createWorldPackCache}. */
+export interface WorldPackCacheOptions {
+  /**
+   * Most packs held at once (each distinct source, base folder and limits is one). When a load
+   * would hold one more, the pack used longest ago is forgotten: a long-running server that
+   * renders many packs (or many versions of one) keeps a bounded set, each up to its images'
+   * `maxTotalBytes`. @default 16
+   */
+  readonly maxPacks?: number;
+}
+
+/** Default {@link WorldPackCacheOptions.maxPacks}. */
+export const defaultMaxCachedPacks = 16;
 
 /**
  * How recent a file's modification may be for its stamp to be trusted: file times tick
@@ -85,15 +101,30 @@ interface Entry {
  *
  * @example
  * ```ts
- * const packs = createWorldPackCache();
+ * const packs = createWorldPackCache({ maxPacks: 32 });
  * const first = await packs.resolve('./packs/ember', { baseDirectory: 'scenes' });
  * const again = await packs.resolve('./packs/ember', { baseDirectory: 'scenes' }); // same object
  * ```
  *
+ * @param options - `maxPacks`.
  * @returns an empty cache.
+ * @throws ValidationError when `maxPacks` is not a positive integer.
  */
-export function createWorldPackCache(): WorldPackCache {
+export function createWorldPackCache(options: WorldPackCacheOptions = {}): WorldPackCache {
+  const maxPacks = options.maxPacks ?? defaultMaxCachedPacks;
+  if (typeof maxPacks !== 'number' || !Number.isSafeInteger(maxPacks) || maxPacks < 1) {
+    throw ValidationError.field(
+      ['maxPacks'],
+      `Expected \`maxPacks\` to be a positive integer, got ${describeValue(maxPacks)}`,
+      'world-pack cache options',
+    );
+  }
+  // In order of use, the least recently used first.
   const entries = new Map<string, Entry>();
+  const touch = (key: string, entry: Entry) => {
+    entries.delete(key);
+    entries.set(key, entry);
+  };
 
   const stampsOf = async (paths: readonly string[]) => {
     const stampedAt = Date.now();
@@ -119,7 +150,11 @@ export function createWorldPackCache(): WorldPackCache {
         return pack;
       }),
     };
-    entries.set(key, entry);
+    touch(key, entry);
+    for (const oldest of entries.keys()) {
+      if (entries.size <= maxPacks) break;
+      entries.delete(oldest);
+    }
     entry.pack.catch(() => {
       if (entries.get(key) === entry) entries.delete(key);
     });
@@ -147,6 +182,7 @@ export function createWorldPackCache(): WorldPackCache {
     ]);
     const entry = entries.get(key);
     if (entry === undefined) return load(key, source, base, options);
+    touch(key, entry);
     if (entry.stamps === undefined) return entry.pack;
     if (entry.racy) return load(key, source, base, options);
     const now = (await stampsOf([...entry.stamps.keys()])).stamps;
