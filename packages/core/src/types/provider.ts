@@ -36,7 +36,8 @@ export interface ProviderCapabilities {
   /**
    * The provider cuts the subject of its input image out onto a transparent background (a
    * background remover such as Stability's remove-background). `matte: 'auto'` on a layer whose
-   * provider cannot paint transparency then paints the layer and has this provider cut it out.
+   * provider cannot paint transparency then paints the layer and has this provider cut it out
+   * (with several such providers, the first alias in `providers`, in key order).
    * @default false
    */
   readonly cutsOutSubject?: boolean;
