@@ -8,20 +8,15 @@ import {
   type RenderEvent,
   type RenderPlan,
   type RenderResult,
-  systemClock,
 } from '@layerloom/core';
 import {
-  cacheEntryOf,
   createRenderEmitter,
   describeFailure,
   finalFailure,
   layerRecordOf,
   type RenderRun,
-  readCandidateFromCache,
   stepEvents,
   stepLabel,
-  stepWarningsOf,
-  usesCache,
 } from '@layerloom/core/pipeline';
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -32,14 +27,13 @@ import { collectFlowResult, readCompositeRecord, readStepOutcome } from './colle
 import type { FlowEvents } from './flow-events.js';
 import {
   compositeRecordSchema,
-  encodeRecord,
   type StepJobProgress,
   type StepJobReturn,
   type StepOutcomeRecord,
   stepOutcomeSchema,
 } from './flow-job.js';
 import { deserializeJobError } from './job-error.js';
-import { paintedOutcomeOf, paintedStepOf } from './painted-outcome.js';
+import { paintedStepOf } from './painted-outcome.js';
 import {
   cancelChannelOf,
   cancelKeyOf,
@@ -48,9 +42,9 @@ import {
   type FlowJobRef,
   queueNameOf,
   stepJobIdOf,
-  stepOutcomeKeyOf,
 } from './queue-names.js';
 import type { RetentionRule } from './queue-options.js';
+import { answerFromSubmitterCache, fillSubmitterCache } from './submitter-cache.js';
 
 /** What a render on flows needs from its runner. */
 export interface FlowRunContext {
@@ -135,33 +129,16 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
   const stepOf = (kind: 'layer' | 'style', stepId: string): PlannedStep | undefined =>
     kind === 'style' ? styleStep : layerSteps.get(stepId);
 
-  const cached = new Set<string>();
+  // The submitter's cache answers before anything is queued: the step's job finds its record.
   const cache = context.cache;
-  if (cache !== undefined) {
-    // The submitter's cache answers before anything is queued: the step's job finds its record.
-    for (const step of plan.steps) {
-      const first = step.candidates[0]!;
-      if (step.kind !== 'layer' || step.dependsOn !== undefined) continue;
-      const painted = await readCandidateFromCache(
-        { cache, cachePolicy: run.cachePolicy, clock: systemClock },
-        {
-          kind: 'layer',
-          stepId: step.id,
-          candidate: first,
-          provider: context.providers[first.alias]!,
-          stepWarnings: stepWarningsOf(step),
-          notes: [],
-          priorAttempts: 0,
-        },
-      ).catch(() => undefined);
-      if (painted === undefined) continue;
-      await blobStore.put(
-        stepOutcomeKeyOf(flowId, 'layer', step.id),
-        encodeRecord(await paintedOutcomeOf(blobStore, painted)),
-      );
-      cached.add(step.id);
-    }
-  }
+  const cached =
+    cache === undefined
+      ? new Set<string>()
+      : await answerFromSubmitterCache(
+          { cache, providers: context.providers, blobStore },
+          run,
+          flowId,
+        );
 
   const { flow, rootId, rootQueue } = await buildFlow(
     plan,
@@ -297,23 +274,13 @@ export async function runFlow(context: FlowRunContext, run: RenderRun): Promise<
   /** Fills the submitter's cache with the layers the workers painted, by core's cache rules. */
   const fillCache = async (result: RenderResult) => {
     if (cache === undefined) return;
-    for (const record of result.layers) {
-      if (record.cached || record.cacheKey === undefined || cached.has(record.id)) continue;
-      const candidate = layerSteps
-        .get(record.id)
-        ?.candidates.find((item) => item.alias === record.provider);
-      if (candidate === undefined || !usesCache(run.cachePolicy, candidate.request)) continue;
-      const outcome = await readStepOutcome(blobStore, flowId, 'layer', record.id);
-      const entry = cacheEntryOf(
-        {
-          record,
-          matte: record.matte,
-          resultWarnings: outcome?.status === 'painted' ? (outcome.resultWarnings ?? []) : [],
-        },
-        new Date().toISOString(),
-      );
-      await cache.set(record.cacheKey, entry).catch(() => {});
-    }
+    await fillSubmitterCache(
+      { cache, providers: context.providers, blobStore },
+      run,
+      flowId,
+      result,
+      cached,
+    );
   };
 
   const reportComposite = async () => {
