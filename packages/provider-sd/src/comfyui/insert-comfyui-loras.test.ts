@@ -67,14 +67,23 @@ describe('insertComfyUILoras', () => {
     delete noLoader['10'];
     const missing = insertComfyUILoras(noLoader, [{ name: 'a', weight: 1 }]);
     expect(missing.graph).toEqual(noLoader);
-    expect(missing.warning).toContain('no single model loader (none)');
+    expect(missing.warning).toContain('this workflow has no model loader.');
 
     const two = copy(sdxlTextToImageWorkflow);
     two['40'] = { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'other' } };
     const before = structuredClone(two);
     const several = insertComfyUILoras(two, [{ name: 'a', weight: 1 }]);
     expect(several.graph).toEqual(before);
-    expect(several.warning).toContain('no single model loader (several)');
+    expect(several.warning).toContain('this workflow has more than one model loader.');
+  });
+
+  it('takes only ComfyUI’s loader types as loaders, not names an object happens to have', () => {
+    const odd = copy(sdxlTextToImageWorkflow);
+    odd['50'] = { class_type: 'toString', inputs: {} };
+    odd['51'] = { class_type: 'constructor', inputs: {} };
+    const { warning, graph } = insertComfyUILoras(odd, [{ name: 'a', weight: 1 }]);
+    expect(warning).toBeUndefined();
+    expect((graph as Graph)['52']!.inputs).toMatchObject({ model: ['4', 0], clip: ['4', 1] });
   });
 
   it('changes nothing without LoRAs', () => {

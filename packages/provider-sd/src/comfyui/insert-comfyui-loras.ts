@@ -28,7 +28,7 @@ function onlySource(
   graph: ComfyUIWorkflow,
   outputs: Readonly<Record<string, number>>,
 ): ComfyUILink | 'none' | 'several' {
-  const found = Object.entries(graph).filter(([, node]) => node.class_type in outputs);
+  const found = Object.entries(graph).filter(([, node]) => Object.hasOwn(outputs, node.class_type));
   if (found.length === 0) return 'none';
   if (found.length > 1) return 'several';
   const [id, node] = found[0]!;
@@ -61,10 +61,11 @@ export function insertComfyUILoras(
   const model = onlySource(graph, modelOutputs);
   const clip = onlySource(graph, clipOutputs);
   if (typeof model === 'string' || typeof clip === 'string') {
-    const which = typeof model === 'string' ? `model loader (${model})` : `CLIP loader (${clip})`;
+    const [found, kind] = typeof model === 'string' ? [model, 'model'] : [clip, 'CLIP'];
+    const has = found === 'none' ? `no ${kind} loader` : `more than one ${kind} loader`;
     return {
       graph,
-      warning: `The binding's \`loras\` were not sent: they go after the workflow's one model and CLIP loader (CheckpointLoaderSimple, or UNETLoader and a CLIP loader), and this workflow has no single ${which}.`,
+      warning: `The binding's \`loras\` were not sent: they go after the workflow's one model and CLIP loader (CheckpointLoaderSimple, or UNETLoader and a CLIP loader), and this workflow has ${has}.`,
     };
   }
   const nodes = graph as Record<
