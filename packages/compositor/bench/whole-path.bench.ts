@@ -17,8 +17,9 @@
  * - sharp: `sharp(background).composite(layers).png()` (or `.webp()`), at `sharp.concurrency`
  *   1 and 2, and PNG at compression level 1 as well as its default (6).
  *
- * Each contender runs in a child process of its own, so that its peak RSS is its own; the
- * children of a variant run one after the other, twice over (interleaved, so that load from
+ * Each contender runs in a child process of its own, so that its peak RSS is its own (reported
+ * over all its rounds, and once its first render, the warm-up, was done); the children of a
+ * variant run one after the other, twice over (interleaved, so that load from
  * elsewhere on the machine hits each alike), and the figure is the median of all their rounds.
  * Variants: W8 PNG → PNG, W8 PNG → WebP, and W8 scaled to 4096² PNG → PNG.
  *
@@ -89,6 +90,8 @@ interface ChildReport {
   readonly stages: { decode: number; composite: number; encode: number }[];
   readonly bytes: number;
   readonly peakRssMiB: number;
+  /** Peak RSS once the first render (the warm-up) was done: what one render of a process costs. */
+  readonly firstPeakRssMiB: number;
   readonly exact?: boolean;
 }
 
@@ -159,6 +162,7 @@ async function runChild(
   const stages: ChildReport['stages'] = [];
   let bytes = 0;
   let exact: boolean | undefined;
+  let firstPeakRssMiB = 0;
   if (contender === 'sharp-c1') sharp.concurrency(1);
   if (contender.startsWith('sharp-c2')) sharp.concurrency(2);
   const compositor = createCompositor();
@@ -246,6 +250,7 @@ async function runChild(
               .toBuffer();
     }
     if (round > 0) ms.push(performance.now() - start);
+    else firstPeakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     bytes = inflatedBytes ?? output.length;
   }
   return {
@@ -253,6 +258,7 @@ async function runChild(
     stages,
     bytes,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    firstPeakRssMiB,
     ...(exact === undefined ? {} : { exact }),
   };
 }
@@ -289,17 +295,18 @@ async function measure(variant: Variant, directory: string) {
   }
   console.log(`\n## ${variant.label}`);
   console.log(
-    `${'contender'.padEnd(44)} ${'median ms'.padStart(10)} ${'output'.padStart(10)} ${'peak RSS'.padStart(9)}`,
+    `${'contender'.padEnd(44)} ${'median ms'.padStart(10)} ${'output'.padStart(10)} ${'peak RSS'.padStart(9)} ${'1st render'.padStart(10)}`,
   );
-  const rows = new Map<Contender, { ms: number; rss: number }>();
+  const rows = new Map<Contender, { ms: number; rss: number; firstRss: number }>();
   for (const contender of variant.contenders) {
     const all = reports.get(contender)!;
     const ms = median(all.flatMap((report) => report.ms));
     const rss = Math.max(...all.map((report) => report.peakRssMiB));
-    rows.set(contender, { ms, rss });
+    const firstRss = Math.max(...all.map((report) => report.firstPeakRssMiB));
+    rows.set(contender, { ms, rss, firstRss });
     const size = `${(all[0]!.bytes / 1e6).toFixed(2)} MB`;
     console.log(
-      `${contenderNames[contender].padEnd(44)} ${ms.toFixed(1).padStart(10)} ${size.padStart(10)} ${`${rss} MiB`.padStart(9)}`,
+      `${contenderNames[contender].padEnd(44)} ${ms.toFixed(1).padStart(10)} ${size.padStart(10)} ${`${rss} MiB`.padStart(9)} ${`${firstRss} MiB`.padStart(10)}`,
     );
   }
   const staged = reports.get('layerloom-staged')!;
@@ -322,7 +329,7 @@ async function measure(variant: Variant, directory: string) {
   const ratio = atDefault.ms / layerloom.ms;
   const compositor = rows.get('layerloom-compositor');
   console.log(
-    `Whole path: Layerloom = ${ratio.toFixed(2)}× sharp's best at its default settings (${contenderNames[defaultName]})${compositor ? `; createCompositor = ${(atDefault.ms / compositor.ms).toFixed(2)}×` : ''}; peak RSS ${layerloom.rss} MiB vs sharp's ${atDefault.rss} MiB (${((layerloom.rss / atDefault.rss - 1) * 100).toFixed(0)} %)`,
+    `Whole path: Layerloom = ${ratio.toFixed(2)}× sharp's best at its default settings (${contenderNames[defaultName]})${compositor ? `; createCompositor = ${(atDefault.ms / compositor.ms).toFixed(2)}×` : ''}; peak RSS ${layerloom.rss} MiB vs sharp's ${atDefault.rss} MiB (${((layerloom.rss / atDefault.rss - 1) * 100).toFixed(0)} %), after the first render ${layerloom.firstRss} vs ${atDefault.firstRss} MiB (${((layerloom.firstRss / atDefault.firstRss - 1) * 100).toFixed(0)} %)`,
   );
   if (bestName !== defaultName) {
     console.log(
