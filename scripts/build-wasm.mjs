@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Compiles the compositor's WebAssembly kernels (SIMD) with wabt and writes each one's bytes,
 // base64, into the committed TypeScript module next to it, so that the runtime needs neither
-// wabt nor a file to locate: `composite-kernel.wat` (the blend) and `harmony-kernel.wat`
-// (harmony's table pass). `composite-kernel-bytes.test.ts` and `harmony-kernel-bytes.test.ts`
-// recompile the text and fail when a committed module is stale.
+// wabt nor a file to locate: `composite-kernel.wat` (the blend), `harmony-kernel.wat`
+// (harmony's table pass) and `png-encoder-kernel.wat` (the PNG encoder's row filter and
+// checksum). `blend/wasm/kernel-bytes.test.ts` recompiles each text and fails when a committed
+// module is stale.
 //
 // Run: `npm run build:wasm -w @layerloom/compositor` (or `node scripts/build-wasm.mjs`).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const sources = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages/co
 const kernels = [
   { directory: 'blend/wasm', name: 'composite-kernel', constant: 'compositeKernelWasm' },
   { directory: 'harmony/wasm', name: 'harmony-kernel', constant: 'harmonyKernelWasm' },
+  { directory: 'codec/png/wasm', name: 'png-encoder-kernel', constant: 'pngEncoderKernelWasm' },
 ];
 
 const wabt = await (await import('wabt')).default();

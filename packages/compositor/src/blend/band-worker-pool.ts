@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PngChunk, PngChunksJob } from '../codec/png/encode-png-chunks.js';
 import { pngEncoderSource } from '../codec/png/png-encoder-source.js';
+import { pngEncoderKernelModule } from '../codec/png/wasm/png-encoder-kernel-module.js';
 import { BandArena } from './band-arena.js';
 import type { BandInput } from './band-input.js';
 import type { compositeBand } from './composite-band.js';
@@ -38,11 +39,16 @@ return ${entry};
 const encodePngChunks = ${pngEncoderSource()};
 const instantiateWasmKernel = (${instantiateWasmKernel.toString()});
 const wasmModule = workerData ? workerData.wasmModule : null;
+const pngEncoderModule = workerData ? workerData.pngEncoderModule : null;
 let wasmKernel = null;
+let pngEncoderKernel;
 parentPort.on('message', (message) => {
   if (message.png) {
     try {
-      const chunks = encodePngChunks(message.png, zlib);
+      if (pngEncoderKernel === undefined) {
+        pngEncoderKernel = pngEncoderModule ? instantiateWasmKernel(pngEncoderModule) : null;
+      }
+      const chunks = encodePngChunks(message.png, zlib, pngEncoderKernel);
       parentPort.postMessage({ id: message.id, chunks }, chunks.map((chunk) => chunk.bytes.buffer));
     } catch (error) {
       parentPort.postMessage({ id: message.id, error: String(error && error.stack || error) });
@@ -126,18 +132,23 @@ export class BandWorkerPool {
   #broken = false;
 
   readonly #wasmModule: () => WasmModule | null;
+  readonly #pngEncoderModule: () => WasmModule | null;
 
   /**
    * @param source - the worker's source, {@link bandWorkerSource} by default.
    * @param wasmModule - the compiled WebAssembly kernel given to each worker (or `null`),
    *   asked for when a worker starts; {@link compositeKernelModule} by default.
+   * @param pngEncoderModule - the compiled PNG encoder kernel given to each worker (or `null`:
+   *   the workers then filter PNG rows in JavaScript); {@link pngEncoderKernelModule} by default.
    */
   constructor(
     source: string = bandWorkerSource(),
     wasmModule: () => WasmModule | null = compositeKernelModule,
+    pngEncoderModule: () => WasmModule | null = pngEncoderKernelModule,
   ) {
     this.#source = source;
     this.#wasmModule = wasmModule;
+    this.#pngEncoderModule = pngEncoderModule;
   }
 
   /** Whether workers can be used (false after one failed to start). */
@@ -236,7 +247,10 @@ export class BandWorkerPool {
     const worker = new Worker(this.#source, {
       eval: true,
       execArgv: [],
-      workerData: { wasmModule: this.#wasmModule() },
+      workerData: {
+        wasmModule: this.#wasmModule(),
+        pngEncoderModule: this.#pngEncoderModule(),
+      },
     });
     const slot: Slot = { worker, pending: new Map() };
     // A worker that fails before its first answer (say its source does not compile here)

@@ -6,6 +6,8 @@ import { adler32, adler32Combine } from './adler32.js';
 import { crc32 } from './crc32.js';
 import { encodePngChunks, type PngChunk, type PngChunksJob } from './encode-png-chunks.js';
 import { filterPngRows } from './filter-png-rows.js';
+import { filterPngRowsWasm } from './wasm/filter-png-rows-wasm.js';
+import { pngEncoderKernel } from './wasm/png-encoder-kernel-module.js';
 
 /** Options of {@link encodePngParallel}. */
 export interface EncodePngParallelOptions {
@@ -56,7 +58,8 @@ function writeChunkHeader(
  * Encodes a raster as an 8-bit RGBA PNG with the compositing worker threads: the rows are cut
  * into chunks of about 512 KiB, which the threads claim one at a time, filter (per row, the
  * filter with the smallest sum of magnitudes) and compress each from a fresh state, ending on a
- * sync flush; the chunks are joined into one zlib stream — one header, their Adler-32s
+ * sync flush (the filter and its checksum in WebAssembly SIMD where available, the same
+ * bytes); the chunks are joined into one zlib stream — one header, their Adler-32s
  * combined into one trailer — in one IDAT chunk (the pigz method). The bytes are the same
  * whatever the number of threads.
  *
@@ -97,7 +100,9 @@ export async function encodePngParallel(
     fromWorkers.push(options.pool.encodePng(index, job).catch(() => []));
   }
   const chunks: (PngChunk | undefined)[] = new Array(chunkCount);
-  const mine = encodePngChunks(job, zlib, filterPngRows, adler32);
+  const kernel = pngEncoderKernel();
+  const wasm = kernel === null ? null : { kernel, filter: filterPngRowsWasm };
+  const mine = encodePngChunks(job, zlib, filterPngRows, adler32, wasm);
   for (const chunk of mine) chunks[chunk.index] = chunk;
   // When the calling thread did every chunk, no worker holds one: do not wait for them (they
   // may still be busy with another composite's bands).
@@ -113,7 +118,7 @@ export async function encodePngParallel(
     if (chunk === undefined) {
       // A worker died holding it: redo it here.
       const redo = { ...job, counter: Int32Array.of(index), stopAt: index + 1 };
-      chunk = encodePngChunks(redo, zlib, filterPngRows, adler32)[0]!;
+      chunk = encodePngChunks(redo, zlib, filterPngRows, adler32, wasm)[0]!;
       chunks[index] = chunk;
     }
     compressed += chunk.bytes.length;

@@ -1,10 +1,5 @@
-import { simdSupported } from '../../blend/wasm/simd-support.js';
-import {
-  instantiateWasmKernel,
-  type WasmMemory,
-  type WasmModule,
-} from '../../blend/wasm/wasm-kernel.js';
-import { webAssemblyApi } from '../../blend/wasm/web-assembly-api.js';
+import { kernelLoader } from '../../blend/wasm/kernel-loader.js';
+import type { WasmMemory, WasmModule } from '../../blend/wasm/wasm-kernel.js';
 import { harmonyKernelWasm } from './harmony-kernel-bytes.js';
 
 /** The exports of `harmony-kernel.wat`, instantiated; see the `.wat` file for the layout. */
@@ -23,8 +18,7 @@ export interface HarmonyKernel {
   readonly prepareTable: (count: number) => void;
 }
 
-let compiled: WasmModule | null | undefined;
-let instance: HarmonyKernel | null | undefined;
+const loader = kernelLoader<HarmonyKernel>(harmonyKernelWasm, { littleEndianOnly: true });
 
 /**
  * The compiled harmony kernel (`harmony-kernel.wat`), compiled once per thread on first use,
@@ -34,18 +28,7 @@ let instance: HarmonyKernel | null | undefined;
  * @returns the module, which can also be posted to worker threads.
  */
 export function harmonyKernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  const api = webAssemblyApi();
-  const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-  if (api !== undefined && littleEndian && simdSupported()) {
-    try {
-      compiled = new api.Module(Buffer.from(harmonyKernelWasm, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
+  return loader.module();
 }
 
 /**
@@ -54,8 +37,5 @@ export function harmonyKernelModule(): WasmModule | null {
  * @returns the kernel, or `null` without the module.
  */
 export function harmonyKernel(): HarmonyKernel | null {
-  if (instance !== undefined) return instance;
-  const module = harmonyKernelModule();
-  instance = module === null ? null : (instantiateWasmKernel(module) as unknown as HarmonyKernel);
-  return instance;
+  return loader.instance();
 }
