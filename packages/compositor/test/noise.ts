@@ -14,3 +14,18 @@ export function noise(length: number, seed: number): Uint8ClampedArray {
   }
   return data;
 }
+
+/**
+ * A deterministic generator of numbers from 0 to 1 for tests (the same generator as
+ * {@link noise}), for test images and streams built value by value.
+ *
+ * @param seed - the generator's seed.
+ * @returns the generator.
+ */
+export function noiseGenerator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) >>> 0;
+    return state / 4294967296;
+  };
+}

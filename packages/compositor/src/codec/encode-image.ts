@@ -21,11 +21,11 @@ export interface EncodeImageOptions {
   /** Quality of the lossy formats, 1 to 100. @default 90 (WebP, JPEG), 60 (AVIF) */
   readonly quality?: number;
   /**
-   * PNG compression, 0 (stored) to 9 (smallest, slowest). 1, the default, is fast: zlib's
-   * run-length or Huffman-only strategy over rows each filtered with the best of None, Sub and
-   * Up; 2 and 3
-   * are zlib's levels over the same filters; 4 to 9 zlib's levels over all five PNG filters.
-   * The pixels are the same at every level. @default 1
+   * PNG compression, 0 (stored) to 9 (smallest, slowest). 1, the default, is fast: rows each
+   * filtered with the best of None, Sub and Up, compressed as literals and runs (Layerloom's
+   * WebAssembly deflate, else zlib's run-length or Huffman-only strategy); 2 and 3 are zlib's
+   * levels over the same filters; 4 to 9 zlib's levels over all five PNG filters. The pixels
+   * are the same at every level. @default 1
    */
   readonly compressionLevel?: number;
   /** Lossless WebP or AVIF. @default false */

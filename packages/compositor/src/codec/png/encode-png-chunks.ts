@@ -1,5 +1,6 @@
 import type * as zlib from 'node:zlib';
 import type { filterPngRows } from './filter-png-rows.js';
+import type { deflatePngChunk } from './wasm/deflate-png-chunk.js';
 import type { filterPngRowsWasm } from './wasm/filter-png-rows-wasm.js';
 import type { PngEncoderKernel } from './wasm/png-encoder-kernel-module.js';
 
@@ -9,6 +10,8 @@ export interface PngChunksWasm {
   readonly kernel: PngEncoderKernel;
   /** {@link filterPngRowsWasm}. */
   readonly filter: typeof filterPngRowsWasm;
+  /** {@link deflatePngChunk}: the fast level's deflate. */
+  readonly deflate: typeof deflatePngChunk;
 }
 
 /**
@@ -66,7 +69,8 @@ export interface PngChunk {
  * @param filterRows - {@link filterPngRows}.
  * @param checksum - {@link adler32}.
  * @param wasm - the WebAssembly filter and checksum (the same bytes, several times faster),
- *   used without `allFilters`; `null` for the JavaScript ones.
+ *   used without `allFilters`, and at level 1 the kernel's deflate instead of zlib's (a valid
+ *   stream of its own, not zlib's bytes); `null` for the JavaScript filter and zlib.
  * @returns the chunks this thread compressed.
  */
 export function encodePngChunks(
@@ -88,11 +92,18 @@ export function encodePngChunks(
     const length = (rowEnd - rowStart) * rowBytes;
     let rows: Uint8Array;
     let adler: number;
+    const last = index === chunks - 1;
     if (wasm !== null && !job.allFilters) {
-      // Filtered and summed in the kernel's memory, and compressed from there.
+      // Filtered and summed in the kernel's memory, and compressed from there: at the fast
+      // level by the kernel's own deflate (literals and runs, one block), else by zlib.
       const result = wasm.filter(wasm.kernel, job.data, job.width, rowStart, rowEnd);
       rows = result.rows;
       adler = result.adler;
+      if (job.level === 1) {
+        const bytes = wasm.deflate(wasm.kernel, rows.byteOffset, length, last);
+        done.push({ index, bytes, adler, length });
+        continue;
+      }
     } else {
       if (filtered === null || filtered.length < length) filtered = new Uint8Array(length);
       rows = filtered.subarray(0, length);
@@ -101,8 +112,8 @@ export function encodePngChunks(
     }
     let strategy = job.strategy;
     if (job.level === 1) {
-      // The fast level: runs (RLE) where filtered rows have many zeros (flat or transparent
-      // areas), else Huffman codes alone, a quarter quicker on photographic noise.
+      // The fast level without the kernel: runs (RLE) where filtered rows have many zeros (flat
+      // or transparent areas), else Huffman codes alone, a quarter quicker on photographic noise.
       let zeros = 0;
       for (let at = 0; at < length; at += 16) if (rows[at] === 0) zeros++;
       strategy =
@@ -111,8 +122,7 @@ export function encodePngChunks(
     const deflated = zlibModule.deflateRawSync(rows, {
       level: job.level,
       strategy,
-      finishFlush:
-        index === chunks - 1 ? zlibModule.constants.Z_FINISH : zlibModule.constants.Z_SYNC_FLUSH,
+      finishFlush: last ? zlibModule.constants.Z_FINISH : zlibModule.constants.Z_SYNC_FLUSH,
     });
     // A copy of its own, so that the worker can transfer it (zlib's may share a pool).
     const bytes = new Uint8Array(deflated.length);

@@ -6,15 +6,18 @@ import { adler32, adler32Combine } from './adler32.js';
 import { crc32 } from './crc32.js';
 import { encodePngChunks, type PngChunk, type PngChunksJob } from './encode-png-chunks.js';
 import { filterPngRows } from './filter-png-rows.js';
+import { deflatePngChunk } from './wasm/deflate-png-chunk.js';
 import { filterPngRowsWasm } from './wasm/filter-png-rows-wasm.js';
 import { pngEncoderKernel } from './wasm/png-encoder-kernel-module.js';
 
 /** Options of {@link encodePngParallel}. */
 export interface EncodePngParallelOptions {
   /**
-   * 0 (stored) to 9 (smallest). 1, the default, is fast: zlib's run-length or Huffman-only
-   * strategy (per chunk, by its share of zero bytes) over rows filtered with None, Sub or Up; 2 and 3 are zlib's levels over the same filters; 4 to 9
-   * zlib's levels over all five filters. @default 1
+   * 0 (stored) to 9 (smallest). 1, the default, is fast: rows filtered with None, Sub or Up,
+   * each chunk one block of literals and runs from the WebAssembly deflate (without
+   * WebAssembly SIMD, zlib's run-length or Huffman-only strategy, by the chunk's share of zero
+   * bytes); 2 and 3 are zlib's levels over the same filters; 4 to 9 zlib's levels over all five
+   * filters. @default 1
    */
   readonly compressionLevel?: number;
   /** Threads, the calling one included. @default os.availableParallelism() */
@@ -101,7 +104,8 @@ export async function encodePngParallel(
   }
   const chunks: (PngChunk | undefined)[] = new Array(chunkCount);
   const kernel = pngEncoderKernel();
-  const wasm = kernel === null ? null : { kernel, filter: filterPngRowsWasm };
+  const wasm =
+    kernel === null ? null : { kernel, filter: filterPngRowsWasm, deflate: deflatePngChunk };
   const mine = encodePngChunks(job, zlib, filterPngRows, adler32, wasm);
   for (const chunk of mine) chunks[chunk.index] = chunk;
   // When the calling thread did every chunk, no worker holds one: do not wait for them (they

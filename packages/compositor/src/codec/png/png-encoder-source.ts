@@ -2,6 +2,7 @@ import { declaredName, workerFunctionSource } from '../../blend/composite-band-s
 import { adler32 } from './adler32.js';
 import { encodePngChunks } from './encode-png-chunks.js';
 import { filterPngRows, paethPredictor } from './filter-png-rows.js';
+import { canonicalCodes, deflatePngChunk, huffmanCodeLengths } from './wasm/deflate-png-chunk.js';
 import { filterPngRowsWasm } from './wasm/filter-png-rows-wasm.js';
 
 /**
@@ -14,9 +15,18 @@ import { filterPngRowsWasm } from './wasm/filter-png-rows-wasm.js';
  * @returns a JavaScript expression.
  */
 export function pngEncoderSource(): string {
-  const functions = [paethPredictor, filterPngRows, adler32, filterPngRowsWasm, encodePngChunks];
+  const functions = [
+    paethPredictor,
+    filterPngRows,
+    adler32,
+    filterPngRowsWasm,
+    huffmanCodeLengths,
+    canonicalCodes,
+    deflatePngChunk,
+    encodePngChunks,
+  ];
   return `(() => {
 ${functions.map(workerFunctionSource).join('\n\n')}
-return (job, zlib, kernel) => ${declaredName(encodePngChunks)}(job, zlib, ${declaredName(filterPngRows)}, ${declaredName(adler32)}, kernel ? { kernel, filter: ${declaredName(filterPngRowsWasm)} } : null);
+return (job, zlib, kernel) => ${declaredName(encodePngChunks)}(job, zlib, ${declaredName(filterPngRows)}, ${declaredName(adler32)}, kernel ? { kernel, filter: ${declaredName(filterPngRowsWasm)}, deflate: ${declaredName(deflatePngChunk)} } : null);
 })()`;
 }

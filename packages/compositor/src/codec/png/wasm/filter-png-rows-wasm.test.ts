@@ -1,19 +1,14 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { noiseGenerator } from '../../../../test/noise.js';
 import { adler32 } from '../adler32.js';
 import { encodePngChunks, type PngChunksJob } from '../encode-png-chunks.js';
 import { filterPngRows } from '../filter-png-rows.js';
+import { deflatePngChunk } from './deflate-png-chunk.js';
 import { filterPngRowsWasm } from './filter-png-rows-wasm.js';
 import { type PngEncoderKernel, pngEncoderKernel } from './png-encoder-kernel-module.js';
 
-let state = 5;
-/** Deterministic noise for the test images (xorshift32), from 0 to 1. */
-const next = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-};
+const next = noiseGenerator(5);
 
 const kernel = pngEncoderKernel() as PngEncoderKernel;
 
@@ -77,7 +72,7 @@ describe('filterPngRowsWasm', () => {
     expect(got.rows.length).toBe(3 * (width * 4 + 1));
   });
 
-  it('makes the same PNG chunks as the JavaScript filter', () => {
+  it('makes the same PNG chunks as the JavaScript filter (zlib compressing, level 2)', () => {
     const width = 300;
     const height = 97;
     const data = image(width, height);
@@ -87,7 +82,7 @@ describe('filterPngRowsWasm', () => {
       height,
       chunkRows: 10,
       allFilters: false,
-      level: 1,
+      level: 2,
       strategy: zlib.constants.Z_DEFAULT_STRATEGY,
       counter: new Int32Array(1),
     });
@@ -95,6 +90,7 @@ describe('filterPngRowsWasm', () => {
     const fast = encodePngChunks(job(), zlib, filterPngRows, adler32, {
       kernel,
       filter: filterPngRowsWasm,
+      deflate: deflatePngChunk,
     });
     expect(fast).toHaveLength(10);
     expect(fast).toEqual(plain);

@@ -15,6 +15,25 @@ export interface PngEncoderKernel {
   readonly filterRows: (src: number, dst: number, width: number, rows: number, top: number) => void;
   /** The Adler-32 of `length` bytes at `at` (unsigned once `>>> 0`). */
   readonly adler32: (at: number, length: number) => number;
+  /**
+   * Counts the literal/length symbols (literals, and runs of a repeated byte as matches at
+   * distance 1) of `length` bytes at `at` into the zeroed table at `table` (see the `.wat`
+   * file's layout); returns the number of runs.
+   */
+  readonly countSymbols: (at: number, length: number, table: number) => number;
+  /**
+   * Writes those symbols and the end of block with the table's codes from `out` on, after
+   * `count` (< 32) pending `bits`; returns where its whole 32-bit words end, the bits still
+   * pending and their count left at `table + 3328` and `table + 3332`.
+   */
+  readonly encodeSymbols: (
+    at: number,
+    length: number,
+    table: number,
+    out: number,
+    bits: number,
+    count: number,
+  ) => number;
 }
 
 const loader = kernelLoader<PngEncoderKernel>(pngEncoderKernelWasm, { littleEndianOnly: true });

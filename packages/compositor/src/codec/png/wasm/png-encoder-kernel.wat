@@ -213,4 +213,131 @@
     (i64.add
       (i64.add (i64.extend_i32_u (i32x4.extract_lane 0 (local.get $v))) (i64.extend_i32_u (i32x4.extract_lane 1 (local.get $v))))
       (i64.add (i64.extend_i32_u (i32x4.extract_lane 2 (local.get $v))) (i64.extend_i32_u (i32x4.extract_lane 3 (local.get $v))))))
+
+  ;; Deflate, the encoder's fast level: literals and runs (a byte repeated, as a match at
+  ;; distance 1), in one block of dynamic Huffman codes that JavaScript builds from the counts.
+  ;; `tab` (laid out by `deflate-png-chunk.ts`): 0 the literal/length counts, 286 × u32; 1144
+  ;; the codes, 286 × u32 (code bit-reversed | length << 16); 2288 the distance code (same
+  ;; layout); 2292 the length symbols of run lengths 0 to 258, 259 × u32 (symbol | extra bits <<
+  ;; 9 | base << 12). A run is taken at 3 bytes or more, up to 258.
+
+  ;; Counts the symbols of `n` bytes at `src` into `tab` (zeroed by the caller); returns the
+  ;; number of runs.
+  (func (export "countSymbols") (param $src i32) (param $n i32) (param $tab i32) (result i32)
+    (local $i i32) (local $b i32) (local $r i32) (local $runs i32) (local $slot i32) (local $limit i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (local.set $slot (i32.add (local.get $tab) (i32.shl (i32.load8_u (local.get $src)) (i32.const 2))))
+    (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+    (local.set $i (i32.const 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $b (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $i) (i32.const 1)))))
+        (if (i32.eq (i32.load8_u (i32.add (local.get $src) (local.get $i))) (local.get $b))
+          (then
+            (local.set $limit (i32.sub (local.get $n) (local.get $i)))
+            (if (i32.gt_u (local.get $limit) (i32.const 258)) (then (local.set $limit (i32.const 258))))
+            (local.set $r (i32.const 1))
+            (block $runEnd
+              (loop $run
+                (br_if $runEnd (i32.ge_u (local.get $r) (local.get $limit)))
+                (br_if $runEnd (i32.ne (i32.load8_u (i32.add (local.get $src) (i32.add (local.get $i) (local.get $r))))
+                  (local.get $b)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $run)))
+            (if (i32.ge_u (local.get $r) (i32.const 3))
+              (then
+                (local.set $slot (i32.add (local.get $tab) (i32.shl
+                  (i32.and (i32.load offset=2292 (i32.add (local.get $tab) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 511))
+                  (i32.const 2))))
+                (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+                (local.set $runs (i32.add (local.get $runs) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (local.get $r)))
+                (br $next)))))
+        (local.set $slot (i32.add (local.get $tab)
+          (i32.shl (i32.load8_u (i32.add (local.get $src) (local.get $i))) (i32.const 2))))
+        (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $runs))
+
+  ;; Writes the symbols of `n` bytes at `src` (the same choices as `countSymbols`), then the end
+  ;; of block, with the codes of `tab`, from `out` on, after the `count` bits (< 32) already
+  ;; pending in `bits`. Whole 32-bit words are written; returns the address after them, with
+  ;; the bits still pending at `tab + 3328` (u32) and their count at `tab + 3332`.
+  (func (export "encodeSymbols")
+    (param $src i32) (param $n i32) (param $tab i32) (param $out i32) (param $bits i32) (param $count i32)
+    (result i32)
+    (local $i i32) (local $b i32) (local $r i32) (local $e i32) (local $l i32) (local $limit i32)
+    (local $acc i64) (local $cnt i32)
+    (local.set $acc (i64.extend_i32_u (local.get $bits)))
+    (local.set $cnt (local.get $count))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (block $literal
+          (br_if $literal (i32.eqz (local.get $i)))
+          (local.set $b (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $i) (i32.const 1)))))
+          (br_if $literal (i32.ne (i32.load8_u (i32.add (local.get $src) (local.get $i))) (local.get $b)))
+          (local.set $limit (i32.sub (local.get $n) (local.get $i)))
+          (if (i32.gt_u (local.get $limit) (i32.const 258)) (then (local.set $limit (i32.const 258))))
+          (local.set $r (i32.const 1))
+          (block $runEnd
+            (loop $run
+              (br_if $runEnd (i32.ge_u (local.get $r) (local.get $limit)))
+              (br_if $runEnd (i32.ne (i32.load8_u (i32.add (local.get $src) (i32.add (local.get $i) (local.get $r))))
+                (local.get $b)))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br $run)))
+          (br_if $literal (i32.lt_u (local.get $r) (i32.const 3)))
+          ;; The length's code, its extra bits, then the distance code.
+          (local.set $l (i32.load offset=2292 (i32.add (local.get $tab) (i32.shl (local.get $r) (i32.const 2)))))
+          (local.set $e (i32.load (i32.add (local.get $tab)
+            (i32.add (i32.const 1144) (i32.shl (i32.and (local.get $l) (i32.const 511)) (i32.const 2))))))
+          (local.set $acc (i64.or (local.get $acc) (i64.shl (i64.extend_i32_u (i32.and (local.get $e) (i32.const 0xffff)))
+            (i64.extend_i32_u (local.get $cnt)))))
+          (local.set $cnt (i32.add (local.get $cnt) (i32.shr_u (local.get $e) (i32.const 16))))
+          (local.set $acc (i64.or (local.get $acc) (i64.shl
+            (i64.extend_i32_u (i32.sub (local.get $r) (i32.shr_u (local.get $l) (i32.const 12))))
+            (i64.extend_i32_u (local.get $cnt)))))
+          (local.set $cnt (i32.add (local.get $cnt) (i32.and (i32.shr_u (local.get $l) (i32.const 9)) (i32.const 7))))
+          (local.set $e (i32.load offset=2288 (local.get $tab)))
+          (local.set $acc (i64.or (local.get $acc) (i64.shl (i64.extend_i32_u (i32.and (local.get $e) (i32.const 0xffff)))
+            (i64.extend_i32_u (local.get $cnt)))))
+          (local.set $cnt (i32.add (local.get $cnt) (i32.shr_u (local.get $e) (i32.const 16))))
+          (local.set $i (i32.add (local.get $i) (local.get $r)))
+          (if (i32.ge_u (local.get $cnt) (i32.const 32))
+            (then
+              (i32.store (local.get $out) (i32.wrap_i64 (local.get $acc)))
+              (local.set $out (i32.add (local.get $out) (i32.const 4)))
+              (local.set $acc (i64.shr_u (local.get $acc) (i64.const 32)))
+              (local.set $cnt (i32.sub (local.get $cnt) (i32.const 32)))))
+          (br $next))
+        (local.set $e (i32.load (i32.add (local.get $tab)
+          (i32.add (i32.const 1144) (i32.shl (i32.load8_u (i32.add (local.get $src) (local.get $i))) (i32.const 2))))))
+        (local.set $acc (i64.or (local.get $acc) (i64.shl (i64.extend_i32_u (i32.and (local.get $e) (i32.const 0xffff)))
+          (i64.extend_i32_u (local.get $cnt)))))
+        (local.set $cnt (i32.add (local.get $cnt) (i32.shr_u (local.get $e) (i32.const 16))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.ge_u (local.get $cnt) (i32.const 32))
+          (then
+            (i32.store (local.get $out) (i32.wrap_i64 (local.get $acc)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $acc (i64.shr_u (local.get $acc) (i64.const 32)))
+            (local.set $cnt (i32.sub (local.get $cnt) (i32.const 32)))))
+        (br $next)))
+    ;; End of block.
+    (local.set $e (i32.load offset=2168 (local.get $tab)))
+    (local.set $acc (i64.or (local.get $acc) (i64.shl (i64.extend_i32_u (i32.and (local.get $e) (i32.const 0xffff)))
+      (i64.extend_i32_u (local.get $cnt)))))
+    (local.set $cnt (i32.add (local.get $cnt) (i32.shr_u (local.get $e) (i32.const 16))))
+    (if (i32.ge_u (local.get $cnt) (i32.const 32))
+      (then
+        (i32.store (local.get $out) (i32.wrap_i64 (local.get $acc)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $acc (i64.shr_u (local.get $acc) (i64.const 32)))
+        (local.set $cnt (i32.sub (local.get $cnt) (i32.const 32)))))
+    (i32.store offset=3328 (local.get $tab) (i32.wrap_i64 (local.get $acc)))
+    (i32.store offset=3332 (local.get $tab) (local.get $cnt))
+    (local.get $out))
 )
