@@ -1,4 +1,4 @@
-;; The PNG encoder's row filter and checksum in WebAssembly SIMD, compiled by
+;; The PNG encoder's row filter, checksum and fast deflate in WebAssembly SIMD, compiled by
 ;; `scripts/build-wasm.mjs` into `png-encoder-kernel-bytes.ts`. Run `npm run build:wasm -w
 ;; @layerloom/compositor` after editing; a test fails when the committed bytes differ from this
 ;; file's.
@@ -11,6 +11,9 @@
 ;; (k + j) mod 3 = 1 (16 is 1 modulo 3), so three masks take turns (the first block's also
 ;; leaves out lanes 0 to 3); a signed byte's magnitude is `i8x16.abs` read unsigned (−128 gives
 ;; 128). Sub and Up are written 16 bytes a step too; the last bytes of a row one at a time.
+;;
+;; `countSymbols` and `encodeSymbols` are the fast level's deflate (see below and
+;; `deflate-png-chunk.ts`, which builds the codes and the block's header between them).
 ;;
 ;; Memory: none fixed. The module owns its memory (1 page to start; the caller grows it), and
 ;; each function works only on the ranges its arguments name.
