@@ -7,7 +7,7 @@ import { usesFloat32Path, usesWasmKernel } from './kernel-path.js';
 import { littleEndian } from './little-endian.js';
 import { planBands, type RowRange, rowCosts } from './plan-bands.js';
 import type { PreparedComposite } from './prepare-composite.js';
-import { callerWasmKernel } from './wasm/caller-wasm-kernel.js';
+import { callerWasmKernel } from './wasm/composite-kernel-module.js';
 
 /** How a prepared composite is shared across threads. */
 export interface ParallelPlan {

@@ -1,8 +1,8 @@
 import { compositeKernelWasm } from './composite-kernel-bytes.js';
 import { kernelLoader } from './kernel-loader.js';
-import type { WasmModule } from './wasm-kernel.js';
+import type { WasmKernel, WasmModule } from './wasm-kernel.js';
 
-const loader = kernelLoader<never>(compositeKernelWasm, { littleEndianOnly: false });
+const loader = kernelLoader<WasmKernel>(compositeKernelWasm, { littleEndianOnly: false });
 
 /**
  * The compiled SIMD kernel (`composite-kernel.wat`), compiled once per thread on first use, or
@@ -12,4 +12,14 @@ const loader = kernelLoader<never>(compositeKernelWasm, { littleEndianOnly: fals
  */
 export function compositeKernelModule(): WasmModule | null {
   return loader.module();
+}
+
+/**
+ * The calling thread's instance of the WebAssembly kernel, made on first use and kept (its
+ * memory holds one row's scratch space), or `null` without WebAssembly SIMD.
+ *
+ * @returns the instance.
+ */
+export function callerWasmKernel(): WasmKernel | null {
+  return loader.instance();
 }

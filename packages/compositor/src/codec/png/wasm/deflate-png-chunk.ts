@@ -141,7 +141,7 @@ export function deflatePngChunk(
   const needed = out + length * 2 + 1024;
   const have = kernel.memory.buffer.byteLength;
   if (needed > have) kernel.memory.grow(Math.ceil((needed - have) / 65536));
-  let memory = new Uint8Array(kernel.memory.buffer);
+  const memory = new Uint8Array(kernel.memory.buffer);
   const words = new Uint32Array(kernel.memory.buffer, table, 836);
   words.fill(0);
   // Run lengths 3 to 258: their length symbol, extra bits and base (RFC 1951 §3.2.5).
@@ -241,7 +241,6 @@ export function deflatePngChunk(
   const end = kernel.encodeSymbols(at, length, table, out + header.length, acc, count);
   // The pending bits, then the end: aligned, and a sync flush when more chunks follow (its 3
   // header bits, BFINAL 0 and BTYPE 00, are zeros).
-  memory = new Uint8Array(kernel.memory.buffer);
   const state = new Uint32Array(kernel.memory.buffer, table + 3328, 2);
   let pending = state[0]!;
   let bits = state[1]! + (final ? 0 : 3);
