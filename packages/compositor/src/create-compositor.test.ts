@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './codec/decode-image.js';
 import { readImageHeader } from './codec/read-image-header.js';
+import { compositeRasters } from './composite-rasters.js';
 import { createCompositor } from './create-compositor.js';
 import { ImageDecodeError } from './errors/image-decode-error.js';
 
@@ -48,6 +49,64 @@ describe('createCompositor', () => {
     expect(result).toMatchObject({ mediaType: 'image/png', width: 4, height: 4 });
     expect(await at(result.bytes, 0, 0)).toEqual([255, 0, 0, 255]);
     expect(await at(result.bytes, 3, 3)).toEqual([127, 0, 128, 255]);
+  });
+
+  it('composites over an opaque full-canvas bottom layer as the backdrop, the same bytes', async () => {
+    // A gradient bottom layer, a translucent multiply layer and a soft normal one over it.
+    const width = 24;
+    const height = 16;
+    const bottom = new Uint8ClampedArray(width * height * 4);
+    for (let index = 0; index < bottom.length; index += 4) {
+      bottom.set([index % 251, (index * 7) % 253, (index * 13) % 255, 255], index);
+    }
+    const bottomImage = {
+      bytes: encodePng({ width, height, data: new Uint8Array(bottom) }),
+      mediaType: 'image/png',
+    };
+    const shade = png(10, 10, [40, 90, 200, 180]);
+    const glow = png(8, 6, [250, 240, 10, 120]);
+    const result = await compositor.composite({
+      width,
+      height,
+      background: '#00ff00',
+      layers: [
+        layer('glow', glow, { placement: { x: 3, y: 2, width: 8, height: 6 } }),
+        layer('shade', shade, {
+          blend: 'multiply',
+          opacity: 0.6,
+          placement: { x: 9, y: 5, width: 10, height: 10 },
+        }),
+        layer('bottom', bottomImage),
+      ],
+    });
+    const expected = await compositeRasters({ width, height, data: bottom }, [
+      { raster: await decodeImage(glow.bytes), left: 3, top: 2 },
+      { raster: await decodeImage(shade.bytes), left: 9, top: 5, blend: 'multiply', opacity: 0.6 },
+    ]);
+    const picture = await decodeImage(result.bytes);
+    expect([...picture.data]).toEqual([...expected.data]);
+  });
+
+  it('shows the background under a bottom layer that does not hide it', async () => {
+    const half = await compositor.composite({
+      width: 2,
+      height: 2,
+      background: '#0000ff',
+      layers: [layer('bottom', png(2, 2, [255, 0, 0, 255]), { opacity: 0.5 })],
+    });
+    expect(await at(half.bytes, 1, 1)).toEqual([128, 0, 128, 255]);
+    const small = await compositor.composite({
+      width: 2,
+      height: 2,
+      background: '#0000ff',
+      layers: [
+        layer('bottom', png(1, 1, [255, 0, 0, 255]), {
+          placement: { x: 0, y: 0, width: 1, height: 1 },
+        }),
+      ],
+    });
+    expect(await at(small.bytes, 0, 0)).toEqual([255, 0, 0, 255]);
+    expect(await at(small.bytes, 1, 1)).toEqual([0, 0, 255, 255]);
   });
 
   it('honours explicit mattes: alpha on the bottom, a chroma key on top', async () => {

@@ -29,6 +29,7 @@ import { lightWrap } from './harmony/light-wrap.js';
 import { imageMask } from './mask/image-mask.js';
 import { shapeMask } from './mask/shape-mask.js';
 import { applyMatte } from './matte/apply-matte.js';
+import { isOpaque } from './matte/is-opaque.js';
 import { fitRaster } from './placement/fit-raster.js';
 import { resolvePlacement } from './placement/resolve-placement.js';
 import type { Raster } from './raster.js';
@@ -148,6 +149,33 @@ function solidRaster(
   return { width, height, data };
 }
 
+/**
+ * Whether a placed layer can stand in for the backdrop: it covers the whole canvas, blends
+ * `normal` at full opacity with no mask, and every pixel is opaque, so nothing under it shows.
+ * Compositing the layers above it over it directly then skips a canvas-sized backdrop and one
+ * layer of blending.
+ *
+ * @param layer - the bottom layer, placed.
+ * @param canvas - the canvas size.
+ * @param opaque - rasters already known to be opaque (the `none` matte's), not scanned again.
+ */
+function hidesBackdrop(
+  layer: RasterLayer,
+  canvas: { width: number; height: number },
+  opaque: ReadonlySet<Raster>,
+): boolean {
+  return (
+    layer.left === 0 &&
+    layer.top === 0 &&
+    layer.raster.width === canvas.width &&
+    layer.raster.height === canvas.height &&
+    (layer.blend ?? 'normal') === 'normal' &&
+    (layer.opacity ?? 1) === 1 &&
+    layer.mask === undefined &&
+    (opaque.has(layer.raster) || isOpaque(layer.raster))
+  );
+}
+
 /** The part of `raster` (canvas-sized) inside `rectangle`. */
 function cropRaster(
   raster: Raster,
@@ -180,7 +208,9 @@ function maskedRaster(raster: Raster, mask: Uint8Array): Raster {
  * refinement when `refineEdges`), `auto` keeps an image's alpha or keys out a plain backdrop.
  * Then the harmony stage runs: layers with `harmonize` are colour-matched to their reference
  * layer or palette, a `shadow` is cast under its layer and a `lightWrap` brings the light of
- * the layers below over its edges. The `AbortSignal` is honoured between layers.
+ * the layers below over its edges. The `AbortSignal` is honoured between layers. An opaque
+ * bottom layer that covers the canvas (`normal`, full opacity, no mask) is the backdrop
+ * itself: the layers above are blended straight over it, the background colour cannot show.
  *
  * @example
  * ```ts
@@ -275,14 +305,16 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       const canvas = { width, height };
       // Every layer at once: sharp decodes off the main thread, on libuv's threads, so the
       // layers' decoding overlaps; the signal is checked before each.
+      // Rasters the `none` matte made (or found) opaque.
+      const opaque = new Set<Raster>();
       const matted = await Promise.all(
         layers.map(async ({ layer, bytes }, index) => {
           checkAbort();
           const isBottom = index === layers.length - 1;
-          return applyMatte(
-            await decodeImage(bytes, { maxPixels }),
-            layer.matte ?? (isBottom ? 'none' : 'alpha'),
-          );
+          const matte = layer.matte ?? (isBottom ? 'none' : 'alpha');
+          const raster = applyMatte(await decodeImage(bytes, { maxPixels }), matte);
+          if (matte === 'none') opaque.add(raster);
+          return raster;
         }),
       );
       checkAbort();
@@ -291,7 +323,11 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
         (index) => ['layers', index, 'layer'],
         threads === undefined ? {} : { threads },
       );
-      const base = solidRaster(width, height, background);
+      let solid: Raster | undefined;
+      const base = () => {
+        solid ??= solidRaster(width, height, background);
+        return solid;
+      };
       const prepared: RasterLayer[] = [];
       const composeOptions = {
         ...(signal === undefined ? {} : { signal }),
@@ -300,12 +336,18 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       for (let index = layers.length - 1; index >= 0; index--) {
         checkAbort();
         const placed = await placeLayer(layers[index]!.layer, harmonized[index]!, canvas, () =>
-          compositeRasters(base, prepared, composeOptions),
+          compositeRasters(base(), prepared, composeOptions),
         );
         prepared.unshift(...placed);
       }
       checkAbort();
-      const picture = await compositeRasters(base, prepared, composeOptions);
+      // An opaque bottom layer over the whole canvas is the backdrop itself (the background
+      // colour would not show anywhere).
+      const bottom = prepared.at(-1);
+      const picture =
+        bottom !== undefined && hidesBackdrop(bottom, canvas, opaque)
+          ? await compositeRasters(bottom.raster, prepared.slice(0, -1), composeOptions)
+          : await compositeRasters(base(), prepared, composeOptions);
       checkAbort();
       const output = input.output ?? { format: 'png' as const };
       const bytes = await encodeImage(picture, {

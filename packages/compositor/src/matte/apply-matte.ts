@@ -1,19 +1,18 @@
 import type { Matte } from '@layerloom/core';
 import type { Raster } from '../raster.js';
 import { chromaKey, keyColorOf, plainBorderColor } from './chroma-key.js';
+import { isOpaque } from './is-opaque.js';
 import { refineMatte } from './refine-matte.js';
 
-/** The image with every pixel opaque: the `none` matte. */
+/**
+ * The image with every pixel opaque: the `none` matte. An image that is opaque already (an
+ * RGB file, or a backdrop painted without transparency) is returned as it is, not copied.
+ */
 function opaque(raster: Raster): Raster {
+  if (isOpaque(raster)) return raster;
   const data = new Uint8ClampedArray(raster.data);
   for (let index = 3; index < data.length; index += 4) data[index] = 255;
   return { width: raster.width, height: raster.height, data };
-}
-
-function hasTransparency(raster: Raster): boolean {
-  const data = raster.data;
-  for (let index = 3; index < data.length; index += 4) if (data[index] !== 255) return true;
-  return false;
 }
 
 /** A chroma key of `color`, with edge refinement when asked (then decontamination, no spill). */
@@ -44,13 +43,14 @@ function keyOut(
  *
  * @param raster - the decoded layer image; it is not modified.
  * @param matte - the layer's matte, already defaulted.
- * @returns the matted raster (the same object for `alpha`).
+ * @returns the matted raster (the same object for `alpha`, and for `none` or `auto` when
+ *   nothing changes).
  */
 export function applyMatte(raster: Raster, matte: Matte): Raster {
   if (matte === 'alpha') return raster;
   if (matte === 'none') return opaque(raster);
   if (matte === 'auto') {
-    if (hasTransparency(raster)) return raster;
+    if (!isOpaque(raster)) return raster;
     const backdrop = plainBorderColor(raster);
     return backdrop === undefined
       ? raster

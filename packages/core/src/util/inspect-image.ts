@@ -39,16 +39,20 @@ function inspectPng(bytes: Uint8Array, view: DataView): Inspection {
   const hasHeader = bytes.length >= 24 && ascii(bytes, 12, 4) === 'IHDR';
   const colorType = hasHeader && bytes.length >= 26 ? bytes[25]! : undefined;
   // Walk the chunk list: a complete file is a chain of chunks ending with IEND.
+  // Chunk types compared as big-endian words: a file of thousands of IDAT chunks is walked
+  // without building a string for each.
+  const tRNS = 0x74524e53;
+  const IEND = 0x49454e44;
   let offset = 8;
   let complete = false;
   let transparentColor = false;
   while (offset + 12 <= bytes.length) {
     const length = view.getUint32(offset);
-    const type = ascii(bytes, offset + 4, 4);
-    if (type === 'tRNS') transparentColor = true;
+    const type = view.getUint32(offset + 4);
+    if (type === tRNS) transparentColor = true;
     const next = offset + 12 + length;
     if (next > bytes.length) break;
-    if (type === 'IEND') {
+    if (type === IEND) {
       complete = true;
       break;
     }
