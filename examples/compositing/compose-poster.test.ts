@@ -30,4 +30,21 @@ describe('compositing example (docs/compositing.md)', () => {
     expect(pixel(0, 0)[2]!).toBeLessThan(60);
     expect((await decodeImage(new Uint8Array(await readFile(glow!)))).width).toBe(320);
   });
+
+  it('writes three frames composited into one reused output, each its own picture', async () => {
+    directory ??= await mkdtemp(join(tmpdir(), 'layerloom-compositing-'));
+    const paths = await composePoster(directory);
+    const frames = await Promise.all(
+      paths.slice(2).map(async (path) => decodeImage(new Uint8Array(await readFile(path)))),
+    );
+    expect(frames).toHaveLength(3);
+    // The glow's centre moves right by 60 px a frame (columns 100, 160, 220 on row 100); where
+    // it is not, the sky shows (red 40 + 100 / 2 = 90), with nothing left of an earlier frame.
+    const red = (frame: { data: Uint8ClampedArray }, x: number) => frame.data[(100 * 320 + x) * 4]!;
+    expect(red(frames[0]!, 100)).toBeGreaterThan(200);
+    expect(red(frames[2]!, 220)).toBeGreaterThan(200);
+    expect(red(frames[2]!, 100)).toBe(90);
+    expect(red(frames[0]!, 220)).toBe(90);
+    expect(red(frames[1]!, 160)).toBeGreaterThan(200);
+  });
 });

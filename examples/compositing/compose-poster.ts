@@ -3,8 +3,9 @@
  * would paint (a sky, a character painted "on a plain green background" by a model without
  * transparency, a glow), and the compositor keys, places, masks and blends them.
  *
- * Run: `npx tsx examples/compositing/compose-poster.ts` — writes `out/compositing/poster.png`
- * and `out/compositing/glow-over-sky.png`. See docs/compositing.md for the walk-through.
+ * Run: `npx tsx examples/compositing/compose-poster.ts` — writes `out/compositing/poster.png`,
+ * `out/compositing/glow-over-sky.png` and three frames `glow-frame-N.png` composited into one
+ * reused output. See docs/compositing.md for the walk-through.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -121,7 +122,20 @@ export async function composePoster(directory: string): Promise<string[]> {
   await writeFile(glowPath, await encodeImage(glowOverSky, { format: 'png', compressionLevel: 9 }));
   const written = await decodeImage(poster.bytes);
   console.log(`poster: ${written.width}×${written.height} → ${posterPath}`);
-  return [posterPath, glowPath];
+
+  // Frames of the glow sliding across the sky, each composited into the same memory (the first
+  // frame's): a batch reuses one result instead of fresh memory for every frame.
+  const framePaths: string[] = [];
+  let frame: Raster | undefined;
+  for (const [index, left] of [0, 60, 120].entries()) {
+    frame = await compositeRasters(sky, [{ raster: glow, left, blend: 'screen', mask }], {
+      ...(frame === undefined ? {} : { output: frame.data }),
+    });
+    const path = join(directory, `glow-frame-${index}.png`);
+    await writeFile(path, await encodeImage(frame, { format: 'png' }));
+    framePaths.push(path);
+  }
+  return [posterPath, glowPath, ...framePaths];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

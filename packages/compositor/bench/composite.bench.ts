@@ -9,6 +9,11 @@
  * alpha × opacity already applied. Each implementation's result is compared, every pixel, with
  * the float64 reference of `test/reference-composite.ts`.
  *
+ * Beside them, Layerloom on the same inputs copied into shared memory beforehand: then the
+ * calling thread need not copy the rows each worker reads, which shows what those copies cost;
+ * and the same again writing every round into one output (the `output` option), which shows
+ * what fresh result memory costs (its page faults).
+ *
  * Garbage is collected before every timed run (both sides leave a 16 MiB result a round).
  *
  * Run: `npm run bench -w @layerloom/compositor`. Exits with 1 when Layerloom misses issue 17's
@@ -78,14 +83,35 @@ interface Contender {
   readonly before?: () => void;
 }
 
+/** The raster with its bytes copied into shared memory, which worker threads read in place. */
+function sharedCopy(raster: Raster): Raster {
+  const data = new Uint8ClampedArray(new SharedArrayBuffer(raster.data.length));
+  data.set(raster.data);
+  return { width: raster.width, height: raster.height, data };
+}
+
 async function measure(label: string, alpha: 'matted' | 'random') {
   const { base, layers } = workload(alpha);
   const overlays = sharpInputs(layers);
+  const sharedBase = sharedCopy(base);
+  const sharedLayers = layers.map((layer) => ({ ...layer, raster: sharedCopy(layer.raster) }));
+  const output = new Uint8ClampedArray(new SharedArrayBuffer(base.data.length));
   const megapixels = (base.width * base.height) / 1e6;
   const contenders: Contender[] = [
     {
       name: `Layerloom compositeRasters (${cores} threads)`,
       run: () => compositeRasters(base, layers),
+    },
+    {
+      // Not the target's figure: what the same composite costs when the calling thread need not
+      // copy the rows each worker reads (inputs already in shared memory).
+      name: `… inputs in shared memory (${cores} threads)`,
+      run: () => compositeRasters(sharedBase, sharedLayers),
+    },
+    {
+      // Nor this: the same inputs, written each round into the same output memory.
+      name: `… and into one reused output (${cores} threads)`,
+      run: () => compositeRasters(sharedBase, sharedLayers, { output }),
     },
     {
       name: 'Layerloom compositeRasters (1 thread)',
@@ -136,10 +162,12 @@ async function measure(label: string, alpha: 'matted' | 'random') {
     return { ms, error };
   });
   const layerloom = rows[0]!;
-  const sharpBest = Math.min(rows[2]!.ms, rows[3]!.ms);
+  const shared = rows[1]!;
+  const reused = rows[2]!;
+  const sharpBest = Math.min(rows[4]!.ms, rows[5]!.ms);
   const ratio = sharpBest / layerloom.ms;
   console.log(
-    `Layerloom throughput = ${ratio.toFixed(2)}× sharp's best; max error Layerloom ${layerloom.error}, sharp ${rows[3]!.error}; peak RSS so far ${peakRssMiB()} MiB`,
+    `Layerloom throughput = ${ratio.toFixed(2)}× sharp's best (${(sharpBest / shared.ms).toFixed(2)}× with its inputs in shared memory, ${(sharpBest / reused.ms).toFixed(2)}× writing into a reused output too); max error Layerloom ${Math.max(layerloom.error, shared.error, reused.error)}, sharp ${rows[5]!.error}; peak RSS so far ${peakRssMiB()} MiB`,
   );
   return { ratio, error: layerloom.error };
 }

@@ -18,7 +18,9 @@
  *   1 and 2, and PNG at compression level 1 as well as its default (6).
  *
  * Each contender runs in a child process of its own, so that its peak RSS is its own (reported
- * over all its rounds, and once its first render, the warm-up, was done); the children of a
+ * over all its rounds, and once its first render, the warm-up, was done, beside its RSS before
+ * any render); a memory floor is printed beside them: what one render of the staged design
+ * holds at once whatever its code (every decoded layer, the result, the file); the children of a
  * variant run one after the other, twice over (interleaved, so that load from
  * elsewhere on the machine hits each alike), and the figure is the median of all their rounds.
  * Variants: W8 PNG → PNG, W8 PNG → WebP, and W8 scaled to 4096² PNG → PNG.
@@ -92,6 +94,8 @@ interface ChildReport {
   readonly peakRssMiB: number;
   /** Peak RSS once the first render (the warm-up) was done: what one render of a process costs. */
   readonly firstPeakRssMiB: number;
+  /** RSS once the inputs were read, before any render: what every contender starts from. */
+  readonly startRssMiB: number;
   readonly exact?: boolean;
 }
 
@@ -163,6 +167,7 @@ async function runChild(
   let bytes = 0;
   let exact: boolean | undefined;
   let firstPeakRssMiB = 0;
+  const startRssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
   if (contender === 'sharp-c1') sharp.concurrency(1);
   if (contender.startsWith('sharp-c2')) sharp.concurrency(2);
   const compositor = createCompositor();
@@ -259,6 +264,7 @@ async function runChild(
     bytes,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     firstPeakRssMiB,
+    startRssMiB,
     ...(exact === undefined ? {} : { exact }),
   };
 }
@@ -295,18 +301,22 @@ async function measure(variant: Variant, directory: string) {
   }
   console.log(`\n## ${variant.label}`);
   console.log(
-    `${'contender'.padEnd(44)} ${'median ms'.padStart(10)} ${'output'.padStart(10)} ${'peak RSS'.padStart(9)} ${'1st render'.padStart(10)}`,
+    `${'contender'.padEnd(44)} ${'median ms'.padStart(10)} ${'output'.padStart(10)} ${'start'.padStart(8)} ${'peak RSS'.padStart(9)} ${'1st render'.padStart(10)}`,
   );
-  const rows = new Map<Contender, { ms: number; rss: number; firstRss: number }>();
+  const rows = new Map<
+    Contender,
+    { ms: number; rss: number; firstRss: number; startRss: number }
+  >();
   for (const contender of variant.contenders) {
     const all = reports.get(contender)!;
     const ms = median(all.flatMap((report) => report.ms));
     const rss = Math.max(...all.map((report) => report.peakRssMiB));
     const firstRss = Math.max(...all.map((report) => report.firstPeakRssMiB));
-    rows.set(contender, { ms, rss, firstRss });
+    const startRss = median(all.map((report) => report.startRssMiB));
+    rows.set(contender, { ms, rss, firstRss, startRss });
     const size = `${(all[0]!.bytes / 1e6).toFixed(2)} MB`;
     console.log(
-      `${contenderNames[contender].padEnd(44)} ${ms.toFixed(1).padStart(10)} ${size.padStart(10)} ${`${rss} MiB`.padStart(9)} ${`${firstRss} MiB`.padStart(10)}`,
+      `${contenderNames[contender].padEnd(44)} ${ms.toFixed(1).padStart(10)} ${size.padStart(10)} ${`${startRss} MiB`.padStart(8)} ${`${rss} MiB`.padStart(9)} ${`${firstRss} MiB`.padStart(10)}`,
     );
   }
   const staged = reports.get('layerloom-staged')!;
@@ -330,6 +340,20 @@ async function measure(variant: Variant, directory: string) {
   const compositor = rows.get('layerloom-compositor');
   console.log(
     `Whole path: Layerloom = ${ratio.toFixed(2)}× sharp's best at its default settings (${contenderNames[defaultName]})${compositor ? `; createCompositor = ${(atDefault.ms / compositor.ms).toFixed(2)}×` : ''}; peak RSS ${layerloom.rss} MiB vs sharp's ${atDefault.rss} MiB (${((layerloom.rss / atDefault.rss - 1) * 100).toFixed(0)} %), after the first render ${layerloom.firstRss} vs ${atDefault.firstRss} MiB (${((layerloom.firstRss / atDefault.firstRss - 1) * 100).toFixed(0)} %)`,
+  );
+  // What one render of the staged design must hold at once, whatever its code: every decoded
+  // layer (the composite reads them all), the result and the encoded file.
+  const layout = JSON.parse(await readFile(join(directory, 'layout.json'), 'utf8')) as Layout;
+  const mebibytes = (bytes: number) => bytes / 2 ** 20;
+  const decoded = mebibytes(
+    layout.side * layout.side * 4 +
+      layout.layers.reduce((sum, layer) => sum + layer.width * layer.height * 4, 0),
+  );
+  const result = mebibytes(layout.side * layout.side * 4);
+  const file = mebibytes(staged[0]!.bytes);
+  const held = layerloom.startRss + decoded + result + file;
+  console.log(
+    `Memory floor of the staged design: start ${layerloom.startRss} MiB + decoded layers ${decoded.toFixed(0)} + result ${result.toFixed(0)} + file ${file.toFixed(0)} = ${held.toFixed(0)} MiB for one render, against sharp's first render ${atDefault.firstRss} MiB + 25 % = ${(atDefault.firstRss * 1.25).toFixed(0)} MiB (sharp started at ${atDefault.startRss} MiB)`,
   );
   if (bestName !== defaultName) {
     console.log(

@@ -253,6 +253,28 @@ describe.each(kernelPaths)('with the %s kernel', (path) => {
       expect(again.data).toEqual(compositeRastersSync(sync, [{ raster: sync }]).data);
     });
 
+    it('write into a given output, every byte of it, on the calling thread and on workers', async () => {
+      const base = solid(96, 80, [10, 20, 30, 255]);
+      const layers: RasterLayer[] = [
+        { raster: solid(40, 30, [200, 100, 50, 128]), left: 8, top: 4, blend: 'multiply' },
+        { raster: solid(50, 70, [0, 0, 0, 0]), left: 30 },
+        { raster: solid(90, 20, [90, 200, 10, 255]), left: -10, top: 50, opacity: 0.6 },
+      ];
+      const expected = compositeRastersSync(base, layers).data;
+      for (const options of [{ threads: 1 }, { threads: 2, parallelThreshold: 0 }]) {
+        // Garbage in the memory given: the composite must overwrite it all.
+        const output = new Uint8ClampedArray(new SharedArrayBuffer(96 * 80 * 4)).fill(0xab);
+        const result = await compositeRasters(base, layers, { ...options, output });
+        expect(result.data).toBe(output);
+        expect(result.data).toEqual(expected);
+        // Again into the same memory, as a batch would.
+        const again = await compositeRasters(base, layers.slice(1), { ...options, output });
+        expect(again.data).toEqual(compositeRastersSync(base, layers.slice(1)).data);
+      }
+      const empty = new Uint8ClampedArray(new SharedArrayBuffer(96 * 80 * 4)).fill(7);
+      expect((await compositeRasters(base, [], { output: empty })).data).toEqual(base.data);
+    });
+
     it('read views that do not start on a 4-byte boundary', () => {
       const bytes = new Uint8ClampedArray(1 + 16);
       bytes.set([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 9, 9, 9, 255], 1);
@@ -345,5 +367,40 @@ describe('bad input', () => {
     await expect(compositeRasters(base, [], { parallelThreshold: Number.NaN })).rejects.toThrow(
       ValidationError,
     );
+  });
+
+  it('rejects an output of the wrong kind, size or place, naming what was expected', async () => {
+    const bytes = base.width * base.height * 4;
+    const expected = `Expected \`output\` to be a Uint8ClampedArray of ${bytes} bytes (${base.width}×${base.height} RGBA) on a SharedArrayBuffer, starting on a 4-byte boundary, got`;
+    const shared = (length: number) => new Uint8ClampedArray(new SharedArrayBuffer(length));
+    for (const [output, got] of [
+      [new Uint8ClampedArray(bytes), `${bytes} bytes on an ArrayBuffer at offset 0`],
+      [shared(bytes + 4), `${bytes + 4} bytes on a SharedArrayBuffer at offset 0`],
+      [shared(bytes + 1).subarray(1), `${bytes} bytes on a SharedArrayBuffer at offset 1`],
+      [new Uint8Array(new SharedArrayBuffer(bytes)), `a Uint8Array of ${bytes} bytes`],
+    ] as const) {
+      const error = await compositeRasters(base, [], { output: output as Uint8ClampedArray }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).message).toContain(`${expected} ${got}`);
+      expect((error as ValidationError).issues[0]?.path).toEqual(['output']);
+    }
+    // Memory shared with an input: the composite would read what it has overwritten.
+    const memory = shared(bytes * 2);
+    const sharedBase = { ...base, data: memory.subarray(0, bytes) };
+    sharedBase.data.set(base.data);
+    const layer = { raster: { ...base, data: memory.subarray(bytes) } };
+    await expect(
+      compositeRasters(sharedBase, [], { output: memory.subarray(0, bytes) }),
+    ).rejects.toThrow(
+      'Expected `output` to share no memory with the inputs, but it overlaps `base`',
+    );
+    await expect(
+      compositeRasters(base, [layer], { output: memory.subarray(bytes) }),
+    ).rejects.toThrow('overlaps `layers[0].raster`');
+    await expect(
+      compositeRasters(sharedBase, [layer], { output: shared(bytes) }),
+    ).resolves.toMatchObject({ width: base.width });
   });
 });

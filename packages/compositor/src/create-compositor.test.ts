@@ -5,6 +5,7 @@ import {
   type Layer,
   ValidationError,
 } from '@layerloom/core';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './codec/decode-image.js';
 import { readImageHeader } from './codec/read-image-header.js';
@@ -87,6 +88,35 @@ describe('createCompositor', () => {
     expect([...picture.data]).toEqual([...expected.data]);
   });
 
+  it('takes an RGB PNG or a JPEG bottom layer as it is, under the layers above', async () => {
+    const painted = () =>
+      sharp({
+        create: { width: 4, height: 4, channels: 3, background: { r: 200, g: 100, b: 50 } },
+      });
+    const rgb = await painted().png().toBuffer();
+    const jpeg = await painted().jpeg({ quality: 100 }).toBuffer();
+    for (const [bytes, mediaType] of [
+      [rgb, 'image/png'],
+      [jpeg, 'image/jpeg'],
+    ] as const) {
+      const result = await compositor.composite({
+        width: 4,
+        height: 4,
+        background: '#00ff00',
+        layers: [
+          layer('top', png(2, 2, [0, 0, 255, 255]), {
+            placement: { x: 0, y: 0, width: 2, height: 2 },
+          }),
+          layer('bottom', { bytes, mediaType }),
+        ],
+      });
+      const bottom = await decodeImage(bytes);
+      expect(await at(result.bytes, 0, 0)).toEqual([0, 0, 255, 255]);
+      expect(await at(result.bytes, 3, 3), mediaType).toEqual([...bottom.data.subarray(60, 64)]);
+      expect(bottom.data[63]).toBe(255);
+    }
+  });
+
   it('shows the background under a bottom layer that does not hide it', async () => {
     const half = await compositor.composite({
       width: 2,
@@ -107,6 +137,37 @@ describe('createCompositor', () => {
     });
     expect(await at(small.bytes, 0, 0)).toEqual([255, 0, 0, 255]);
     expect(await at(small.bytes, 1, 1)).toEqual([0, 0, 255, 255]);
+  });
+
+  it('gives each render its own picture when it reuses the last one’s memory', async () => {
+    // One compositor, renders of one size one after the other and at once: each composites
+    // into the memory the previous one encoded from, and must not show any of it.
+    const reused = createCompositor({ threads: 2 });
+    const input = (pixel: readonly number[], background: string) => ({
+      width: 64,
+      height: 48,
+      background,
+      layers: [
+        layer('top', png(20, 10, pixel), {
+          matte: 'alpha',
+          placement: { x: 5, y: 5, width: 20, height: 10 },
+        }),
+      ],
+    });
+    const first = await reused.composite(input([255, 0, 0, 255], '#000000'));
+    const second = await reused.composite(input([0, 0, 255, 128], '#ffffff'));
+    const again = await reused.composite(input([255, 0, 0, 255], '#000000'));
+    expect(again.bytes).toEqual(first.bytes);
+    expect(await at(second.bytes, 0, 0)).toEqual([255, 255, 255, 255]);
+    expect(await at(second.bytes, 10, 10)).toEqual([127, 127, 255, 255]);
+    const together = await Promise.all([
+      reused.composite(input([255, 0, 0, 255], '#000000')),
+      reused.composite(input([0, 0, 255, 128], '#ffffff')),
+      reused.composite({ ...input([0, 255, 0, 255], '#000000'), width: 32 }),
+    ]);
+    expect(together[0]!.bytes).toEqual(first.bytes);
+    expect(together[1]!.bytes).toEqual(second.bytes);
+    expect(await at(together[2]!.bytes, 10, 10)).toEqual([0, 255, 0, 255]);
   });
 
   it('honours explicit mattes: alpha on the bottom, a chroma key on top', async () => {

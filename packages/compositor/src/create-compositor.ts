@@ -6,6 +6,7 @@ import {
   type Compositor,
   describeValue,
   formatPath,
+  inspectImage,
   type Layer,
   layerSchema,
   maxImageSide,
@@ -150,6 +151,15 @@ function solidRaster(
 }
 
 /**
+ * Whether an image file decodes to opaque pixels whatever they are: a JPEG, or a PNG whose
+ * header has no alpha channel and which has no transparent colour (`tRNS`).
+ */
+function opaqueByFormat(bytes: Uint8Array): boolean {
+  const inspection = inspectImage(bytes, ['image/png', 'image/jpeg']);
+  return inspection !== undefined && inspection.hasAlpha === false;
+}
+
+/**
  * Whether a placed layer can stand in for the backdrop: it covers the whole canvas, blends
  * `normal` at full opacity with no mask, and every pixel is opaque, so nothing under it shows.
  * Compositing the layers above it over it directly then skips a canvas-sized backdrop and one
@@ -241,6 +251,17 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
     );
   }
 
+  // The memory of the last composited picture, once encoded: the next render of that size
+  // composites into it instead of fresh memory (no page faults, a flat footprint in batches).
+  // Renders running at once each take their own; one is kept.
+  let spare: Uint8ClampedArray | undefined;
+  const takeOutput = (bytes: number): Uint8ClampedArray | undefined => {
+    if (spare === undefined || spare.length !== bytes) return undefined;
+    const output = spare;
+    spare = undefined;
+    return output;
+  };
+
   /** Places, masks, shadows and light-wraps one matted (and harmonized) layer. */
   async function placeLayer(
     layer: Layer,
@@ -312,7 +333,11 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
           checkAbort();
           const isBottom = index === layers.length - 1;
           const matte = layer.matte ?? (isBottom ? 'none' : 'alpha');
-          const raster = applyMatte(await decodeImage(bytes, { maxPixels }), matte);
+          const decoded = await decodeImage(bytes, { maxPixels });
+          // A JPEG, or a PNG without an alpha channel or a transparent colour, decodes opaque:
+          // the `none` matte need not scan it.
+          const raster =
+            matte === 'none' && opaqueByFormat(bytes) ? decoded : applyMatte(decoded, matte);
           if (matte === 'none') opaque.add(raster);
           return raster;
         }),
@@ -344,10 +369,13 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
       // An opaque bottom layer over the whole canvas is the backdrop itself (the background
       // colour would not show anywhere).
       const bottom = prepared.at(-1);
+      const into = takeOutput(width * height * 4);
+      const pictureOptions =
+        into === undefined ? composeOptions : { ...composeOptions, output: into };
       const picture =
         bottom !== undefined && hidesBackdrop(bottom, canvas, opaque)
-          ? await compositeRasters(bottom.raster, prepared.slice(0, -1), composeOptions)
-          : await compositeRasters(base(), prepared, composeOptions);
+          ? await compositeRasters(bottom.raster, prepared.slice(0, -1), pictureOptions)
+          : await compositeRasters(base(), prepared, pictureOptions);
       checkAbort();
       const output = input.output ?? { format: 'png' as const };
       const bytes = await encodeImage(picture, {
@@ -357,6 +385,8 @@ export function createCompositor(options: CompositorOptions = {}): Compositor {
         compressionLevel: output.compressionLevel ?? compressionLevel,
         ...(threads === undefined ? {} : { threads }),
       });
+      // Encoded: nothing reads the picture any more.
+      spare = picture.data;
       return { bytes, mediaType: imageMediaTypes[output.format], width, height };
     },
   };

@@ -24,6 +24,12 @@ export interface ParallelPlan {
   readonly pool: BandWorkerPool;
   /** Aborts the wait for the workers. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * Where the result goes: `width × height × 4` bytes on a `SharedArrayBuffer`, on a 4-byte
+   * boundary, sharing no memory with the inputs (checked by the caller); every byte is
+   * written. New memory when absent.
+   */
+  readonly output?: Uint8ClampedArray;
 }
 
 function compositeRange(
@@ -55,10 +61,17 @@ function sharedRaster(width: number, height: number): Uint8ClampedArray {
  * @param composite - the validated composite.
  * @param shared - put the result in a `SharedArrayBuffer` (as {@link compositePrepared} does)
  *   instead of an `ArrayBuffer`.
+ * @param into - where to write the result (`width × height × 4` bytes, every one written)
+ *   instead of new memory.
  */
-export function compositePreparedSync(composite: PreparedComposite, shared = false): Raster {
+export function compositePreparedSync(
+  composite: PreparedComposite,
+  shared = false,
+  into?: Uint8ClampedArray,
+): Raster {
   const { width, height } = composite;
-  const output = shared ? sharedRaster(width, height) : new Uint8ClampedArray(width * height * 4);
+  const output =
+    into ?? (shared ? sharedRaster(width, height) : new Uint8ClampedArray(width * height * 4));
   if (composite.layers.length === 0) output.set(composite.base);
   else {
     compositeBand({
@@ -123,7 +136,7 @@ export async function compositePrepared(
   for (const cost of costs) total += cost;
   const threads = plan.pool.available ? Math.min(plan.threads, height) : 1;
   if (threads <= 1 || total < plan.threshold || composite.layers.length === 0) {
-    return compositePreparedSync(composite, true);
+    return compositePreparedSync(composite, true, plan.output);
   }
 
   const perThread = Math.max(
@@ -134,7 +147,7 @@ export async function compositePrepared(
   const bands = planBands(costs, new Array<number>(bandCount).fill(1)).filter(
     (band) => band.rowStart < band.rowEnd,
   );
-  const output = sharedRaster(width, height);
+  const output = plan.output ?? sharedRaster(width, height);
   const wasm = usesWasmKernel();
   const rowBytes = width * 4;
   const signal = plan.signal;
