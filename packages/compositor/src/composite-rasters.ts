@@ -27,7 +27,8 @@ export interface CompositeRastersOptions {
    * layer — typically the `data` of an earlier result you are done with. Every byte is
    * overwritten. Reusing memory saves what fresh memory costs the first time it is written
    * (the page faults of a 2048² result take about 5 ms here) and keeps a batch's memory flat.
-   * An aborted composite leaves it half written.
+   * An aborted composite leaves it half written, and rejects once no worker writes into it
+   * any more (a few milliseconds: the bands already running finish).
    */
   readonly output?: Uint8ClampedArray;
 }

@@ -188,6 +188,32 @@ function slowBand(task) {
     later.abort();
     await expect(running).rejects.toBeInstanceOf(AbortError);
   });
+
+  it('reject only once no worker writes into a given output any more', async () => {
+    // A larger canvas, so that a worker is still compositing a band when the calling thread
+    // is done with its own and the abort arrives.
+    const big = noise(768, 768, 6);
+    const over = [
+      { raster: noise(700, 700, 7), left: 30, top: 20, blend: 'soft-light' as const },
+      { raster: noise(768, 400, 8), top: 300, blend: 'hue' as const, opacity: 0.8 },
+    ];
+    for (let round = 0; round < 5; round++) {
+      const output = new Uint8ClampedArray(new SharedArrayBuffer(768 * 768 * 4));
+      const controller = new AbortController();
+      // Aborted as soon as the calling thread, done with its own bands, waits for the workers'.
+      queueMicrotask(() => controller.abort());
+      const running = compositeRasters(big, over, {
+        signal: controller.signal,
+        parallelThreshold: 0,
+        threads: 2,
+        output,
+      });
+      await expect(running).rejects.toBeInstanceOf(AbortError);
+      const settled = output.slice();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(Buffer.from(output.buffer).equals(Buffer.from(settled.buffer))).toBe(true);
+    }
+  });
 });
 
 describe('bands', () => {

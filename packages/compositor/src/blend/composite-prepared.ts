@@ -27,7 +27,8 @@ export interface ParallelPlan {
   /**
    * Where the result goes: `width × height × 4` bytes on a `SharedArrayBuffer`, on a 4-byte
    * boundary, sharing no memory with the inputs (checked by the caller); every byte is
-   * written. New memory when absent.
+   * written. New memory when absent. When it is given, an aborted composite rejects only once
+   * no worker writes into it any more.
    */
   readonly output?: Uint8ClampedArray;
 }
@@ -228,6 +229,16 @@ export async function compositePrepared(
       // Only when every band is done: an aborted composite may leave bands running, which
       // still read their arena.
       release();
+    } catch (error) {
+      if (plan.output !== undefined) {
+        // The caller's memory is theirs again once the promise settles: the bands still queued
+        // are claimed (their workers skip them) and those running are waited for, so that no
+        // worker writes into it afterwards.
+        for (let index = 0; index < next; index++) Atomics.compareExchange(claims, index, 0, 2);
+        await Promise.all(jobs);
+        release();
+      }
+      throw error;
     } finally {
       aborted.dispose();
     }
