@@ -221,6 +221,8 @@ function maskedRaster(raster: Raster, mask: Uint8Array): Raster {
  * the layers below over its edges. The `AbortSignal` is honoured between layers. An opaque
  * bottom layer that covers the canvas (`normal`, full opacity, no mask) is the backdrop
  * itself: the layers above are blended straight over it, the background colour cannot show.
+ * The compositor keeps the memory of its last picture (width × height × 4 bytes) and
+ * composites the next render of that size into it, rather than into fresh memory.
  *
  * @example
  * ```ts
