@@ -2,8 +2,8 @@
 // Compiles the compositor's WebAssembly kernels (SIMD) with wabt and writes each one's bytes,
 // base64, into the committed TypeScript module next to it, so that the runtime needs neither
 // wabt nor a file to locate: `composite-kernel.wat` (the blend), `harmony-kernel.wat`
-// (harmony's table pass) and `png-encoder-kernel.wat` (the PNG encoder's row filter and
-// checksum). `blend/wasm/kernel-bytes.test.ts` recompiles each text and fails when a committed
+// (harmony's table pass) and `png-encoder-kernel.wat` (the PNG encoder's row filter,
+// checksum and fast deflate). `blend/wasm/kernel-bytes.test.ts` recompiles each text and fails when a committed
 // module is stale.
 //
 // Run: `npm run build:wasm -w @layerloom/compositor` (or `node scripts/build-wasm.mjs`).

@@ -7,17 +7,16 @@
  */
 export function noise(length: number, seed: number): Uint8ClampedArray {
   const data = new Uint8ClampedArray(length);
-  let state = seed;
-  for (let index = 0; index < data.length; index++) {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    data[index] = state >>> 24;
-  }
+  const next = noiseGenerator(seed);
+  // The generator's state over 2³², times 256: its top byte.
+  for (let index = 0; index < data.length; index++) data[index] = (next() * 256) | 0;
   return data;
 }
 
 /**
- * A deterministic generator of numbers from 0 to 1 for tests (the same generator as
- * {@link noise}), for test images and streams built value by value.
+ * A deterministic generator of numbers from 0 to 1 for tests (a linear congruential
+ * generator's state over 2³²; {@link noise} takes its top bytes), for test images and streams
+ * built value by value.
  *
  * @param seed - the generator's seed.
  * @returns the generator.

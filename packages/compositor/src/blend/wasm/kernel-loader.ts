@@ -1,3 +1,4 @@
+import { littleEndian } from '../little-endian.js';
 import { simdSupported } from './simd-support.js';
 import { instantiateWasmKernel, type WasmModule } from './wasm-kernel.js';
 import { webAssemblyApi } from './web-assembly-api.js';
@@ -33,7 +34,6 @@ export function kernelLoader<Kernel>(
     if (compiled !== undefined) return compiled;
     compiled = null;
     const api = webAssemblyApi();
-    const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
     if (api !== undefined && (littleEndian || !options.littleEndianOnly) && simdSupported()) {
       try {
         compiled = new api.Module(Buffer.from(base64, 'base64'));
